@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { startServer, type RunningServer } from './start';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${error.message}\nFix the variables above and start again.`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** First signal: drain and close within the grace period. Second signal, or the grace period running out: exit now. */
+function handleShutdown(server: RunningServer, logger: Logger, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'Second signal: exiting immediately');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs }, 'Shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ graceMs }, 'Shutdown took longer than the grace period; exiting');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    server.close().then(
+      () => {
+        logger.info('Stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'Error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const config = readConfig();
+const logger = createLogger(config);
+try {
+  const server = await startServer(config, logger);
+  handleShutdown(server, logger, config.shutdownGraceMs);
+} catch (error) {
+  logger.fatal({ err: error }, error instanceof Error ? error.message : 'Start-up failed');
+  // pino writes asynchronously; give it a tick to flush before exiting.
+  setTimeout(() => process.exit(1), 50);
+}

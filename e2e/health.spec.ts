@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+
+test('the SPA loads and shows the server health panel with the simulated provider', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sora Monitor' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Server health' })).toBeVisible();
+  await expect(page.getByTestId('health-status')).toHaveText('All systems ready');
+  await expect(page.getByTestId('health-database')).toContainText('Embedded PGlite');
+  await expect(page.getByTestId('health-provider')).toHaveText('Built-in simulator');
+  await expect(page.getByRole('status').filter({ hasText: 'Simulated provider' })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('health.png'), fullPage: true });
+});
+
+test('a client-side route survives a reload (served index.html), while unknown API paths stay JSON 404s', async ({
+  page,
+  request,
+}) => {
+  const response = await page.goto('/videos/does-not-exist');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: 'Sora Monitor' })).toBeVisible();
+
+  const api = await request.get('/api/nothing-here');
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toMatchObject({ error: 'not_found' });
+});
