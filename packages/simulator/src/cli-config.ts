@@ -1,0 +1,76 @@
+import { DEFAULT_API_KEY, DEFAULT_GENERATION_MS, DEFAULT_HOST, type SimulatorOptions } from './options';
+
+export const DEFAULT_CLI_PORT = 4010;
+
+export class CliConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliConfigError';
+  }
+}
+
+/**
+ * The standalone simulator's settings from its environment, validated once: a bad value is an error naming the
+ * variable, never a silent default.
+ */
+export function readCliConfig(env: NodeJS.ProcessEnv): SimulatorOptions {
+  const port = integerVar(env, 'SIM_PORT', DEFAULT_CLI_PORT, 0, 65_535);
+  const generationMs = integerVar(
+    env,
+    'SIM_GENERATION_MS',
+    DEFAULT_GENERATION_MS,
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const host = nonEmpty(env, 'SIM_HOST') ?? DEFAULT_HOST;
+  const apiKey = nonEmpty(env, 'SIM_API_KEY') ?? DEFAULT_API_KEY;
+  const webhookUrl = nonEmpty(env, 'SIM_WEBHOOK_URL');
+  const webhookSecret = nonEmpty(env, 'SIM_WEBHOOK_SECRET');
+  if (webhookUrl !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(webhookUrl);
+    } catch {
+      throw new CliConfigError(`SIM_WEBHOOK_URL must be an absolute http(s) URL, got '${webhookUrl}'`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new CliConfigError(`SIM_WEBHOOK_URL must be an http(s) URL, got '${webhookUrl}'`);
+    }
+  }
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) {
+    throw new CliConfigError(
+      'SIM_WEBHOOK_URL and SIM_WEBHOOK_SECRET go together: set both to send webhooks, or neither',
+    );
+  }
+  if (webhookSecret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret)) {
+    throw new CliConfigError("SIM_WEBHOOK_SECRET must be 'whsec_' followed by base64");
+  }
+  return {
+    port,
+    host,
+    apiKey,
+    generationMs,
+    ...(webhookUrl && webhookSecret ? { webhookUrl, webhookSecret } : {}),
+  };
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integerVar(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CliConfigError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}

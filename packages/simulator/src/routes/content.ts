@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { addressedJob, type SimContext } from '../context';
+import {
+  bufferBody,
+  paddedMp4Body,
+  paced,
+  truncated,
+  writeChunks,
+  type ContentBody,
+} from '../content-stream';
+import { ApiError, invalidRequest, invalidValue } from '../errors';
+import type { Scenario } from '../scenarios';
+import { CONTENT_VARIANTS, type ContentVariant } from '../wire';
+
+const MIB = 1024 * 1024;
+
+/** GET /videos/{id}/content?variant=video|thumbnail|spritesheet. Registered under the /v1 prefix. */
+export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): void {
+  app.get<{ Params: { id: string }; Querystring: { variant?: string } }>(
+    '/videos/:id/content',
+    async (request, reply) => {
+      const job = addressedJob(ctx, request.params.id);
+      const variant = parseVariant(request.query.variant);
+      const observation = ctx.store.observe(job);
+      if (observation.status === 'failed') {
+        throw invalidRequest(
+          `Video '${job.id}' failed to generate; it has no content to download.`,
+          'video_id',
+          'video_failed',
+        );
+      }
+      if (observation.status !== 'completed') {
+        throw invalidRequest(
+          `Video '${job.id}' is not ready yet (status: ${observation.status}). Download its content once its status is 'completed'.`,
+          'video_id',
+          'video_not_ready',
+        );
+      }
+      if (ctx.store.contentExpired(job, observation)) {
+        throw new ApiError(
+          404,
+          `The content of video '${job.id}' has expired; downloads are available for one hour after completion.`,
+          'invalid_request_error',
+          'video_id',
+          'content_expired',
+        );
+      }
+      const asset = ctx.assets[variant];
+      const body =
+        variant === 'video' && job.scenario.sizeMb !== null
+          ? paddedMp4Body(asset.bytes, job.scenario.sizeMb * MIB)
+          : bufferBody(asset.bytes);
+      await sendContent(reply, body, asset.contentType, job.scenario, ctx.options.generationMs);
+      return reply;
+    },
+  );
+}
+
+/**
+ * Streams the body by hand (the reply is hijacked) so the scenarios can pace it or cut the connection halfway, which a
+ * framework reply would not allow.
+ */
+async function sendContent(
+  reply: FastifyReply,
+  body: ContentBody,
+  contentType: string,
+  scenario: Scenario,
+  defaultSlowMs: number,
+) {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': contentType, 'content-length': String(body.length) });
+  const closed = new AbortController();
+  res.once('close', () => closed.abort());
+
+  // A reset sends half of what content-length promised.
+  const length = scenario.downloadReset ? Math.floor(body.length / 2) : body.length;
+  const source = scenario.downloadReset ? truncated(body.chunks(), length) : body.chunks();
+  const chunks = scenario.slowDownload
+    ? paced(source, length, scenario.slowDownload.totalMs ?? defaultSlowMs, closed.signal)
+    : source;
+  const sent = await writeChunks(res, chunks);
+  if (!sent) return;
+  if (scenario.downloadReset) res.socket?.destroy();
+  else res.end();
+}
+
+function parseVariant(value: string | undefined): ContentVariant {
+  const variant = value ?? 'video';
+  if (!(CONTENT_VARIANTS as readonly string[]).includes(variant))
+    throw invalidValue('variant', variant, CONTENT_VARIANTS);
+  return variant as ContentVariant;
+}

@@ -1,0 +1,83 @@
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { SimContext } from './context';
+import { ApiError, incorrectApiKey, missingApiKey } from './errors';
+import { registerContentRoutes } from './routes/content';
+import { SIM_ROUTE_PREFIX, registerSimRoutes } from './routes/sim';
+import { registerVideoRoutes } from './routes/videos';
+import type { ErrorBody } from './wire';
+
+/** Upstream caps reference images well below this; anything larger is a client bug worth a clear 413. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
+/** The HTTP surface: /v1 (the OpenAI Videos contract, bearer auth) and /__sim (control, no auth). */
+export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    // close() must not wait for a client still reading a slow download or holding a keep-alive socket.
+    forceCloseConnections: true,
+    // Content is streamed by hand; an automatic HEAD twin of those routes would try to write a body.
+    exposeHeadRoutes: false,
+  });
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 32 } });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    if (path.startsWith(SIM_ROUTE_PREFIX)) return;
+    const videoId = (request.params as { id?: unknown } | undefined)?.id;
+    ctx.log.begin(request.raw, reply.raw, path, typeof videoId === 'string' ? videoId : null);
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError)
+      return reply.code(error.status).headers(error.headers).send(error.toBody());
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500)
+      ctx.options.logger.warn(
+        { err: error, method: request.method, url: request.url },
+        'Simulator request failed',
+      );
+    const body: ErrorBody = {
+      error: {
+        message:
+          status >= 500 ? `The simulator failed to handle the request: ${error.message}` : error.message,
+        type: status >= 500 ? 'server_error' : 'invalid_request_error',
+        param: null,
+        // Framework codes (FST_…) mean nothing to an OpenAI client.
+        code: null,
+      },
+    };
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body = new ApiError(
+      404,
+      `Invalid URL (${request.method} ${request.url.split('?', 1)[0]})`,
+      'invalid_request_error',
+    ).toBody();
+    return reply.code(404).send(body);
+  });
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => checkApiKey(request, ctx.options.apiKey));
+      registerVideoRoutes(v1, ctx);
+      registerContentRoutes(v1, ctx);
+    },
+    { prefix: '/v1' },
+  );
+  registerSimRoutes(app, ctx);
+  return app;
+}
+
+/** OpenAI's `Authorization: Bearer`, or Azure's `api-key` header, so an AzureOpenAI client works too. */
+function checkApiKey(request: FastifyRequest, apiKey: string): void {
+  const authorization = request.headers.authorization;
+  const azureKey = request.headers['api-key'];
+  const provided =
+    authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ??
+    (typeof azureKey === 'string' ? azureKey : undefined);
+  if (provided === undefined || provided === '') throw missingApiKey();
+  if (provided !== apiKey) throw incorrectApiKey(provided);
+}
