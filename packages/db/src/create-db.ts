@@ -1,0 +1,14 @@
+import { openPglite } from './open-pglite';
+import { openPostgres } from './open-postgres';
+import type { DbConfig, DbHandle } from './types';
+
+/**
+ * Opens the database the configuration names: PostgreSQL over postgres.js (`databaseUrl`), or embedded PGlite in a
+ * directory (`dataDir`, one process per directory) or in memory. Applies the committed migrations unless
+ * `migrate: false`. Reads no environment: the caller decides.
+ */
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if ('databaseUrl' in config) return openPostgres(config);
+  if ('dataDir' in config) return openPglite({ dataDir: config.dataDir, logger: config.logger, migrate: config.migrate });
+  return openPglite({ logger: config.logger, migrate: config.migrate });
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { assertChannelName } from './channel';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+import { countPendingMigrations, migrationsFolder } from './migrations';
+import * as schema from './schema';
+import type { Database, DbHandle, DbLogger } from './types';
+
+export interface PgliteConfig {
+  /** A directory for the database files (created if missing); omitted means in memory. */
+  dataDir?: string;
+  /** In memory only: start from this dump (PGlite's dumpDataDir) instead of an empty cluster; much faster. */
+  loadDataDir?: Blob;
+  logger?: DbLogger;
+  migrate?: boolean;
+}
+
+/** Embedded PostgreSQL (WASM) in this process: a data directory locked to this process, or memory. */
+export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
+  const lock: DataDirLock | null = config.dataDir ? await acquireDataDirLock(config.dataDir, config.logger) : null;
+  let client: PGlite | undefined;
+  try {
+    client = await PGlite.create(
+      config.dataDir ? { dataDir: path.resolve(config.dataDir) } : { loadDataDir: config.loadDataDir },
+    );
+    const db: Database = drizzle({ client, schema });
+    if (config.migrate !== false) {
+      const pending = await countPendingMigrations(db);
+      if (pending > 0) {
+        // drizzle's migrator type wants the concrete PGlite database; `db` is the same object, typed more widely.
+        await migrate(drizzle({ client, schema }), { migrationsFolder });
+        config.logger?.info({ applied: pending }, 'Applied database migrations');
+      }
+    }
+    return pgliteHandle(client, db, lock, config.logger);
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    lock?.release();
+    throw error;
+  }
+}
+
+function pgliteHandle(client: PGlite, db: Database, lock: DataDirLock | null, logger: DbLogger | undefined): DbHandle {
+  let closing: Promise<void> | null = null;
+  return {
+    db,
+    kind: 'pglite',
+    // In-process: there is no connection to lose, so onReconnect never runs.
+    listen: async (channel, onPayload) => {
+      assertChannelName(channel);
+      return client.listen(channel, (payload) => {
+        try {
+          onPayload(payload);
+        } catch (error) {
+          logger?.error({ err: error, channel }, 'LISTEN onPayload callback threw');
+        }
+      });
+    },
+    ping: async () => {
+      await client.query('select 1');
+    },
+    migrationsApplied: async () => (await countPendingMigrations(db)) === 0,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          if (!client.closed) await client.close();
+        } finally {
+          lock?.release();
+        }
+      })()),
+  };
+}

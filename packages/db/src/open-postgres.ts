@@ -1,0 +1,80 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { parseDatabaseUrl } from './database-url';
+import { DatabaseUnavailableError } from './errors';
+import { countPendingMigrations, migrationsFolder } from './migrations';
+import { PostgresListener } from './postgres-listener';
+import * as schema from './schema';
+import type { Database, DbHandle, DbLogger } from './types';
+
+export interface PostgresConfig {
+  databaseUrl: string;
+  logger?: DbLogger;
+  migrate?: boolean;
+  max?: number;
+  connectTimeoutSeconds?: number;
+}
+
+type ConnectionOptions = postgres.Options<Record<string, postgres.PostgresType>>;
+
+/** Any constant works; it only has to be the same in every process that migrates this database. */
+const MIGRATION_LOCK_KEY = '7351902114';
+
+export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
+  const target = parseDatabaseUrl(config.databaseUrl);
+  const connection: ConnectionOptions = {
+    connect_timeout: config.connectTimeoutSeconds ?? 5,
+    // NOTICEs such as "schema drizzle already exists, skipping" are not worth a log line.
+    onnotice: () => undefined,
+  };
+  const client = postgres(config.databaseUrl, { ...connection, max: config.max ?? 10 });
+  const db: Database = drizzle({ client, schema });
+
+  try {
+    // postgres.js connects lazily: try once now so a wrong URL fails at start-up, not on the first request.
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 0 });
+    throw new DatabaseUnavailableError(target.display, error);
+  }
+  try {
+    if (config.migrate !== false) await migrateUnderLock(config.databaseUrl, connection, config.logger);
+  } catch (error) {
+    await client.end({ timeout: 0 });
+    throw error;
+  }
+
+  const listener = new PostgresListener(config.databaseUrl, connection, config.logger);
+  let closing: Promise<void> | null = null;
+  return {
+    db,
+    kind: 'postgres',
+    listen: (channel, onPayload, onReconnect) => listener.listen(channel, onPayload, onReconnect),
+    ping: async () => {
+      await client`select 1`;
+    },
+    migrationsApplied: async () => (await countPendingMigrations(db)) === 0,
+    close: () => (closing ??= Promise.all([listener.close(), client.end({ timeout: 5 })]).then(() => undefined)),
+  };
+}
+
+/**
+ * Several processes may start together on one database (API and worker roles, rolling deploys). drizzle's migrator
+ * is not safe to run concurrently, so each takes a session advisory lock first; the server frees it if we crash.
+ */
+async function migrateUnderLock(url: string, connection: ConnectionOptions, logger: DbLogger | undefined): Promise<void> {
+  const client = postgres(url, { ...connection, max: 1 });
+  try {
+    await client.unsafe(`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    const db = drizzle({ client, schema });
+    const pending = await countPendingMigrations(db);
+    if (pending > 0) {
+      await migrate(db, { migrationsFolder });
+      logger?.info({ applied: pending }, 'Applied database migrations');
+    }
+    await client.unsafe(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,6 @@
+export * from './enums';
+export * from './auth';
+export * from './videos';
+export * from './generations';
+export * from './events';
+export * from './webhooks';

@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { user } from './auth';
+import { generationStatus } from './enums';
+import { soraGenerations } from './generations';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
+
+/** A user's video, plus the state of its CURRENT generation (field names follow the seed's `sora_*` columns). */
+export const videos = pgTable(
+  'videos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    prompt: text('prompt').notNull(),
+    model: text('model').notNull(),
+    size: text('size').notNull(),
+    seconds: integer('seconds').notNull(),
+    // Typed as AnyPgColumn because videos and sora_generations reference each other.
+    currentGenerationId: uuid('current_generation_id').references((): AnyPgColumn => soraGenerations.id, {
+      onDelete: 'set null',
+    }),
+
+    soraJobId: text('sora_job_id'),
+    soraGenerationStatus: generationStatus('sora_generation_status').notNull().default('not_started'),
+    soraProgress: integer('sora_progress').notNull().default(0),
+    /** Our own content route URL, never base64 (the seed's known limitation). */
+    soraVideoUrl: text('sora_video_url'),
+    soraErrorCode: text('sora_error_code'),
+    soraErrorMessage: text('sora_error_message'),
+    soraStartedAt: timestamptz('sora_started_at'),
+    soraCompletedAt: timestamptz('sora_completed_at'),
+    /** USD. */
+    soraGenerationCost: numeric('sora_generation_cost', { precision: 10, scale: 2, mode: 'number' }),
+
+    blobKey: text('blob_key'),
+    blobSize: bigint('blob_size', { mode: 'number' }),
+    blobSha256: text('blob_sha256'),
+    thumbnailBlobKey: text('thumbnail_blob_key'),
+    /** When upstream's download link stops working (about an hour after completion). */
+    upstreamExpiresAt: timestamptz('upstream_expires_at'),
+    /** Last time progress or status moved: the stuck sweeper measures from here. */
+    progressChangedAt: timestamptz('progress_changed_at'),
+
+    // Polling bookkeeping: the row lease lets several workers share the poll without double calls upstream.
+    lastPolledAt: timestamptz('last_polled_at'),
+    nextPollAt: timestamptz('next_poll_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamptz('lease_until'),
+    pollFailures: integer('poll_failures').notNull().default(0),
+    lastPollError: text('last_poll_error'),
+    /** When a failed generation is due for an automatic new attempt (transient failures only); null = none planned. */
+    autoRetryAt: timestamptz('auto_retry_at'),
+
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // "My videos, newest first" with a keyset cursor on (created_at, id).
+    index('videos_user_created_idx').on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // "Active generations due for a poll": partial, so finished videos (the vast majority) cost nothing.
+    index('videos_active_next_poll_idx')
+      .on(t.nextPollAt)
+      .where(sql`${t.soraGenerationStatus} in ('queued', 'in_progress')`),
+    // "Failed generations due for an automatic retry": tiny, since almost every row has none planned.
+    index('videos_auto_retry_idx')
+      .on(t.autoRetryAt)
+      .where(sql`${t.autoRetryAt} is not null`),
+  ],
+);
+
+export type Video = typeof videos.$inferSelect;
+export type NewVideo = typeof videos.$inferInsert;

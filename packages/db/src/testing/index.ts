@@ -1,0 +1,67 @@
+import { createDb } from '../create-db';
+import { openPglite } from '../open-pglite';
+import type { DbHandle, DbLogger } from '../types';
+import { migratedPgliteTemplate } from './pglite-template';
+import { createDatabaseOn, databaseUrlOn, type TestDatabase } from './postgres-databases';
+
+/*
+ * Test databases. This is the one place test code reads the environment: TEST_DATABASE_URL (a PostgreSQL server
+ * URL) selects PostgreSQL, with a fresh database per call; unset or empty selects in-memory PGlite.
+ */
+
+export type { TestDatabase };
+
+export interface TestDb {
+  handle: DbHandle;
+  /** Closes the handle and, on PostgreSQL, drops the database. */
+  cleanup(): Promise<void>;
+}
+
+function serverUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || undefined;
+}
+
+function requireServerUrl(caller: string): string {
+  const url = serverUrl();
+  if (!url) throw new Error(`${caller} needs TEST_DATABASE_URL (a PostgreSQL server URL) to be set`);
+  return url;
+}
+
+export function testDbKind(): 'postgres' | 'pglite' {
+  return serverUrl() ? 'postgres' : 'pglite';
+}
+
+/** The URL of database `name` on the TEST_DATABASE_URL server. */
+export function testDatabaseUrl(name: string): string {
+  return databaseUrlOn(requireServerUrl('testDatabaseUrl()'), name);
+}
+
+/** A fresh, empty, uniquely named database on the TEST_DATABASE_URL server (e.g. for tests that spawn processes). */
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabaseOn(requireServerUrl('createTestDatabase()'));
+}
+
+/** A migrated database (unless `migrate: false`): a fresh one on TEST_DATABASE_URL's server, else in-memory PGlite. */
+export async function createTestDb(options: { logger?: DbLogger; migrate?: boolean } = {}): Promise<TestDb> {
+  if (!serverUrl()) {
+    const shouldMigrate = options.migrate ?? true;
+    const loadDataDir = shouldMigrate ? await migratedPgliteTemplate() : undefined;
+    const handle = await openPglite({ loadDataDir, logger: options.logger, migrate: shouldMigrate });
+    return { handle, cleanup: () => handle.close() };
+  }
+  const database = await createTestDatabase();
+  let handle: DbHandle;
+  try {
+    handle = await createDb({ databaseUrl: database.url, max: 4, ...options });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return {
+    handle,
+    cleanup: async () => {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}

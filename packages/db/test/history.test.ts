@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  insertEvent,
+  insertGeneration,
+  listEventsForUserSince,
+  listEventsForVideo,
+  listGenerationsForVideo,
+  type Database,
+  type NewGeneration,
+  type Video,
+} from '../src';
+import { createTestDb, testDbKind, type TestDb } from '../src/testing';
+import { createUser, createVideo } from './support/fixtures';
+
+function attempt(video: Video, number: number, extra: Partial<NewGeneration> = {}): NewGeneration {
+  const { prompt, model, size, seconds } = video;
+  return { videoId: video.id, userId: video.userId, attempt: number, status: 'queued', prompt, model, size, seconds, ...extra };
+}
+
+describe(`generations and events (${testDbKind()})`, () => {
+  let testDb: TestDb;
+  let db: Database;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    db = testDb.handle.db;
+  });
+  afterAll(() => testDb.cleanup());
+
+  it('records attempts, latest first, with unique attempt numbers and job ids', async () => {
+    const video = await createVideo(db, await createUser(db));
+    const first = await insertGeneration(db, attempt(video, 1, { jobId: 'video_abc', cost: 0.4 }));
+    expect(first).toMatchObject({ createOutcome: 'pending', progress: 0, cost: 0.4, status: 'queued' });
+    await insertGeneration(db, attempt(video, 2));
+    await insertGeneration(db, attempt(video, 3)); // several attempts without a job id are fine
+
+    expect((await listGenerationsForVideo(db, video.id)).map((g) => g.attempt)).toEqual([3, 2, 1]);
+    await expect(insertGeneration(db, attempt(video, 2))).rejects.toThrow();
+    await expect(insertGeneration(db, attempt(video, 4, { jobId: 'video_abc' }))).rejects.toThrow();
+  });
+
+  it('lists a video’s events newest first, and a user’s events since an id, oldest first', async () => {
+    const userId = await createUser(db);
+    const video = await createVideo(db, userId);
+    const otherVideo = await createVideo(db, userId);
+    const stranger = await createVideo(db, await createUser(db));
+
+    const first = await insertEvent(db, {
+      videoId: video.id,
+      userId,
+      actor: 'user',
+      type: 'generation.requested',
+      toStatus: 'queued',
+      data: { attempt: 1 },
+    });
+    const second = await insertEvent(db, {
+      videoId: video.id,
+      userId,
+      actor: 'poller',
+      type: 'generation.progressed',
+      fromStatus: 'queued',
+      toStatus: 'in_progress',
+    });
+    const third = await insertEvent(db, { videoId: otherVideo.id, userId, actor: 'webhook', type: 'generation.completed' });
+    await insertEvent(db, { videoId: stranger.id, userId: stranger.userId, actor: 'user', type: 'generation.requested' });
+
+    expect(typeof first.id).toBe('number');
+    expect(second.id).toBeGreaterThan(first.id);
+    expect(first.data).toEqual({ attempt: 1 });
+    expect((await listEventsForVideo(db, video.id)).map((e) => e.id)).toEqual([second.id, first.id]);
+    expect((await listEventsForVideo(db, video.id, { limit: 1 })).map((e) => e.id)).toEqual([second.id]);
+
+    expect((await listEventsForUserSince(db, userId, 0, { limit: 10 })).map((e) => e.id)).toEqual([first.id, second.id, third.id]);
+    expect((await listEventsForUserSince(db, userId, first.id, { limit: 10 })).map((e) => e.id)).toEqual([second.id, third.id]);
+    expect((await listEventsForUserSince(db, userId, first.id, { limit: 1 })).map((e) => e.id)).toEqual([second.id]);
+    expect(
+      (await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: otherVideo.id })).map((e) => e.id),
+    ).toEqual([third.id]);
+    // Another user's video id yields nothing, not their events.
+    expect(await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: stranger.id })).toEqual([]);
+  });
+});
