@@ -19,3 +19,5 @@ export { claimDueVideos, type DueClaim } from './claim-due-videos';
 export { claimDueRetries } from './claim-due-retries';
 export { failStuckGenerations, type FailStuckArgs, type StuckFailure } from './fail-stuck-generations';
 export { countActiveByStatus } from './count-active-by-status';
+export { recordWebhookDelivery, forgetWebhookDelivery } from './webhook-deliveries';
+export { getVideoByJobId } from './get-video-by-job-id';

@@ -75,6 +75,10 @@ export const videos = pgTable(
     index('videos_active_next_poll_idx')
       .on(t.nextPollAt)
       .where(sql`${t.soraGenerationStatus} in ('queued', 'in_progress')`),
+    // Webhooks name the upstream job: find its video without a scan.
+    index('videos_sora_job_id_idx')
+      .on(t.soraJobId)
+      .where(sql`${t.soraJobId} is not null`),
     // "Failed generations due for an automatic retry": tiny, since almost every row has none planned.
     index('videos_auto_retry_idx')
       .on(t.autoRetryAt)

@@ -1,0 +1,63 @@
+import type { AppContext, AppServices } from '@sora-monitor/core';
+import { appRouter } from '@sora-monitor/core';
+import { resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { registerAuthRoutes } from './http/auth-routes';
+import { registerContentRoute } from './http/content-route';
+import { registerHealthRoutes } from './http/health';
+import { registerMetricsRoute } from './http/metrics-route';
+import { registerSpa } from './http/spa';
+import { registerWebhookRoute } from './http/webhook-route';
+
+export interface AppDeps {
+  logger: Logger;
+  webDistDir: string;
+  services: AppServices;
+  registry?: Registry;
+  /** `worker` instances serve only health, readiness and metrics. */
+  role?: 'all' | 'api' | 'worker';
+  webhookSecret?: string;
+}
+
+/** Builds the HTTP app from already-created services; it opens nothing itself, so tests can build it freely. */
+export async function buildApp({ logger, webDistDir, services, registry, role = 'all', webhookSecret }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Widened so the instance keeps fastify's default logger type, which every plugin expects.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: 5_000 },
+  });
+
+  registerHealthRoutes(app, services.readiness);
+  if (registry) registerMetricsRoute(app, registry);
+  if (role === 'worker') return app;
+
+  await registerAuthRoutes(app, services.auth);
+  registerContentRoute(app, services);
+  await registerWebhookRoute(app, { db: services.db, refresh: services.refresh, secret: webhookSecret });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: async ({ req }): Promise<AppContext> => {
+        const headers = toFetchHeaders(req.headers);
+        return {
+          ...services,
+          headers,
+          user: await resolveRequestUser(services.auth, headers),
+          logger: logger.child({ reqId: req.id }),
+        };
+      },
+      onError({ path, error }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'tRPC procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
+  });
+
+  await registerSpa(app, webDistDir);
+  return app;
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPoller } from '@sora-monitor/core/server';
+import { createDb } from '@sora-monitor/db';
+import type { Logger } from 'pino';
+import { buildApp } from './app';
+import { resolveAuthSecret } from './auth-secret';
+import type { Config } from './config';
+import { findFreePort } from './free-port';
+import { createServices } from './services';
+import { startUpstream } from './upstream';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WEB_DIST = path.resolve(here, '../../web/dist');
+const VERSION = (JSON.parse(readFileSync(path.resolve(here, '../package.json'), 'utf8')) as { version: string }).version;
+const VITE_DEV_ORIGIN = 'http://localhost:5173';
+
+/** Opens the database, the upstream and the HTTP server, in that order; close() undoes them in reverse. */
+export async function startServer(config: Config, logger: Logger, webDistDir = DEFAULT_WEB_DIST): Promise<RunningServer> {
+  const port = config.port === 0 ? await findFreePort(config.host) : config.port;
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  const trustedOrigins = [publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  if (config.nodeEnv === 'development') trustedOrigins.push(VITE_DEV_ORIGIN);
+
+  const database = await createDb(
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, logger }
+      : { dataDir: path.resolve(config.dataDir, 'pglite'), logger },
+  );
+  logger.info({ database: database.kind }, 'Database ready (%s)', database.kind);
+
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers) await close();
+  };
+  try {
+    const upstream = await startUpstream(config, logger);
+    closers.unshift(() => upstream.close());
+    const authSecret = await resolveAuthSecret(config.authSecret, config.dataDir, logger);
+
+    const { services, registry, metrics, close: closeServices } = await createServices({
+      config,
+      logger,
+      database,
+      upstream,
+      authSecret,
+      publicUrl,
+      trustedOrigins,
+      version: VERSION,
+    });
+    closers.unshift(closeServices);
+
+    const webhookSecret = config.openai.webhookSecret ?? (upstream.info.simulated ? generateWebhookSecret() : undefined);
+    const app = await buildApp({ logger, webDistDir, services, registry, role: config.role, webhookSecret });
+    closers.unshift(() => app.close());
+    await app.listen({ port, host: config.host });
+    if (webhookSecret && config.role !== 'worker') {
+      upstream.connectWebhooks(`http://127.0.0.1:${port}/api/webhooks/openai`, webhookSecret);
+    }
+
+    if (config.role !== 'api') {
+      const poller = createPoller({ ...services.generations, metrics }, config.poller);
+      poller.start();
+      closers.unshift(() => poller.stop());
+      logger.info({ pollIntervalMs: config.pollIntervalMs }, 'Background poller started');
+    }
+    logger.info({ url: publicUrl, role: config.role }, 'Sora Monitor is listening on %s', publicUrl);
+    return { url: publicUrl, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** A per-process secret for the built-in simulator's signed webhooks (Standard Webhooks `whsec_` format). */
+function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}

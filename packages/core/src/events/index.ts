@@ -1,0 +1,1 @@
+export { createVideoChangeHub, type ChangeSignal, type VideoChangeHub } from './video-change-hub';

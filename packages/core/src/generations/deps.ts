@@ -1,0 +1,45 @@
+import type { Database } from '@sora-monitor/db';
+import type { Logger } from 'pino';
+import type { BlobStore } from '../blob';
+import type { VideoProvider } from '../provider';
+
+export interface GenerationSettings {
+  /** A status request asks upstream only when the stored state is older than this. */
+  statusFreshnessMs: number;
+  /** How long a refresh may hold a video's row lease before others may take it over. */
+  leaseMs: number;
+  /** The lease while a finished video is being downloaded (large files take a while). */
+  downloadLeaseMs: number;
+  /** The poll interval; adaptive scheduling stays within [pollIntervalMs / 6, pollIntervalMs * 2]. */
+  pollIntervalMs: number;
+  /** Attempts a video may have in total, counting automatic retries of transient failures. */
+  maxAttempts: number;
+  /** The first automatic retry's delay; it doubles (with jitter) per attempt. */
+  retryBaseMs: number;
+  /** No progress for this long fails a generation as stuck (the sweeper, by the database clock). */
+  stuckTimeoutMs: number;
+  /** Where the app serves a stored video. */
+  contentUrl: (videoId: string) => string;
+}
+
+/** What the generation services need; created once by the server (or a test) and passed in. */
+export interface GenerationDeps {
+  db: Database;
+  provider: VideoProvider;
+  blobs: BlobStore;
+  logger: Logger;
+  settings: GenerationSettings;
+  nextLeaseOwner: () => string;
+  random?: () => number;
+}
+
+export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {
+  statusFreshnessMs: 5_000,
+  leaseMs: 60_000,
+  downloadLeaseMs: 10 * 60_000,
+  pollIntervalMs: 30_000,
+  maxAttempts: 3,
+  retryBaseMs: 30_000,
+  stuckTimeoutMs: 15 * 60_000,
+  contentUrl: (videoId) => `/api/videos/${videoId}/content`,
+};

@@ -1,0 +1,11 @@
+export { createRefresher, refreshClaimed, type Refresher, type RefreshOptions, type RefreshResult } from './refresh';
+export { DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './deps';
+export { startGeneration, GENERATION_REQUESTED_MESSAGE } from './start-generation';
+export { resetGeneration } from './reset-generation';
+export { toStatusView, type StatusView } from './status-view';
+export { createLeaseOwnerFactory } from './lease-owner';
+export { createSingleFlight } from './single-flight';
+export { videoBlobKey } from './download';
+export { CREATE_CONFIRM_WINDOW_MS, CREATE_NOT_CONFIRMED_MESSAGE } from './reconcile-create';
+export { generationStateFromVideo } from './video-state';
+export { getVideoById, latestEventId } from './video-queries';

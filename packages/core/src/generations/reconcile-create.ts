@@ -1,0 +1,67 @@
+import { commitVideoChange, releaseVideoLease, type EventActor, type Video } from '@sora-monitor/db';
+import type { GenerationDeps } from './deps';
+import { confirmJob } from './confirm-job';
+import type { RefreshResult } from './refresh';
+import { getGenerationById, getVideoById } from './video-queries';
+
+/** How long an unconfirmed create may stay unresolved before we conclude the job was never made. */
+export const CREATE_CONFIRM_WINDOW_MS = 2 * 60_000;
+export const CREATE_NOT_CONFIRMED_MESSAGE =
+  'The video service never confirmed the request, so no video is being generated. You can retry.';
+
+/**
+ * An active generation without a job id: its create call's answer was lost (or the process died mid-call). Look
+ * the job up instead of creating another one, which would be a duplicate, paid job.
+ */
+export async function reconcileUnconfirmedCreate(
+  deps: GenerationDeps,
+  video: Video,
+  owner: string,
+  actor: EventActor,
+): Promise<RefreshResult> {
+  const release = async (): Promise<RefreshResult> => {
+    await releaseVideoLease(deps.db, video.id, owner);
+    return { video: (await getVideoById(deps.db, video.id)) ?? video, outcome: null };
+  };
+  const generation = video.currentGenerationId ? await getGenerationById(deps.db, video.currentGenerationId) : null;
+  if (!generation) return release();
+  const age = Date.now() - generation.requestedAt.getTime();
+  // A create still in flight somewhere: give it its lease time before second-guessing it.
+  if (generation.createOutcome === 'pending' && age < deps.settings.leaseMs) return release();
+
+  const params = { prompt: generation.prompt, model: generation.model, size: generation.size, seconds: generation.seconds };
+  const found = await deps.provider.findCreated(params, generation.requestedAt, new Set());
+  if (found && 'kind' in found) return release();
+  if (found) {
+    const confirmed = await confirmJob(deps, video, generation, found, { actor, owner, reconciled: true });
+    return confirmed ? { video: confirmed, outcome: null } : release();
+  }
+  if (age < CREATE_CONFIRM_WINDOW_MS) return release();
+
+  const committed = await commitVideoChange(deps.db, {
+    videoId: video.id,
+    userId: video.userId,
+    generationId: generation.id,
+    actor,
+    expect: { status: video.soraGenerationStatus, jobId: null, leaseOwner: owner },
+    set: {
+      soraGenerationStatus: 'failed',
+      soraErrorCode: 'create_not_confirmed',
+      soraErrorMessage: CREATE_NOT_CONFIRMED_MESSAGE,
+      nextPollAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+    },
+    generationSet: { status: 'failed', errorCode: 'create_not_confirmed', errorMessage: CREATE_NOT_CONFIRMED_MESSAGE },
+    events: [
+      {
+        type: 'status_changed',
+        fromStatus: video.soraGenerationStatus,
+        toStatus: 'failed',
+        message: CREATE_NOT_CONFIRMED_MESSAGE,
+        data: null,
+      },
+    ],
+  });
+  return committed ? { video: committed.video, outcome: { kind: 'failed', errorCode: 'create_not_confirmed', errorMessage: CREATE_NOT_CONFIRMED_MESSAGE } } : release();
+}

@@ -1,0 +1,131 @@
+import {
+  claimVideoForRefresh,
+  commitVideoChange,
+  extendVideoLease,
+  releaseVideoLease,
+  type EventActor,
+  type Video,
+} from '@sora-monitor/db';
+import { refreshTransition, type Observation, type RefreshOutcome } from '../domain';
+import type { GenerationDeps } from './deps';
+import { planAutoRetry } from './auto-retry';
+import { downloadFinishedVideo } from './download';
+import { observationFromRetrieve } from './observe';
+import { reconcileUnconfirmedCreate } from './reconcile-create';
+import { nextPollAt } from './schedule';
+import { createSingleFlight } from './single-flight';
+import { getVideoById } from './video-queries';
+import { generationColumnsFromPatch, generationStateFromVideo, videoColumnsFromPatch } from './video-state';
+
+export interface RefreshResult {
+  video: Video;
+  /** What this refresh observed; null when the stored state was answered as it is (fresh, terminal, or leased). */
+  outcome: RefreshOutcome | null;
+}
+
+export interface RefreshOptions {
+  actor: EventActor;
+  /** Ask upstream only if the stored state is older than this (0 = always, e.g. for a webhook). */
+  freshForMs: number;
+}
+
+export type Refresher = (videoId: string, options: RefreshOptions) => Promise<RefreshResult | null>;
+
+/**
+ * The one refresh path: status requests, the poller and webhooks all come through here. In-process callers for one
+ * video share one execution; across processes the row lease lets only one ask upstream at a time.
+ */
+export function createRefresher(deps: GenerationDeps): Refresher {
+  const singleFlight = createSingleFlight<RefreshResult | null>();
+  return (videoId, options) => singleFlight(videoId, () => refreshVideo(deps, videoId, options));
+}
+
+async function refreshVideo(deps: GenerationDeps, videoId: string, options: RefreshOptions): Promise<RefreshResult | null> {
+  const owner = deps.nextLeaseOwner();
+  const claim = await claimVideoForRefresh(deps.db, {
+    videoId,
+    owner,
+    freshForMs: options.freshForMs,
+    leaseMs: deps.settings.leaseMs,
+  });
+  if (!claim) {
+    const video = await getVideoById(deps.db, videoId);
+    return video ? { video, outcome: null } : null;
+  }
+  try {
+    return await refreshClaimed(deps, claim.video, new Date(claim.dbNowMs), owner, options.actor);
+  } catch (error) {
+    await releaseVideoLease(deps.db, videoId, owner);
+    throw error;
+  }
+}
+
+/** Refreshes a video whose lease `owner` holds (the poller claims in batches and calls this directly). */
+export async function refreshClaimed(
+  deps: GenerationDeps,
+  video: Video,
+  now: Date,
+  owner: string,
+  actor: EventActor,
+): Promise<RefreshResult> {
+  if (!video.soraJobId) return reconcileUnconfirmedCreate(deps, video, owner, actor);
+  const log = deps.logger.child({ videoId: video.id, jobId: video.soraJobId });
+  const result = await deps.provider.retrieve(video.soraJobId);
+  if (result.kind === 'rejected') log.error({ status: result.status, message: result.message }, 'The video service rejected a status request');
+  if (result.kind === 'unavailable') log.warn({ reason: result.reason, message: result.message }, 'The video service is temporarily unavailable');
+
+  const first = await applyObservation(deps, video, observationFromRetrieve(result), now, owner, actor, true);
+  if (first.outcome?.kind !== 'needs_download') return first;
+
+  // Keep the lease through the download so no one else downloads the same file at the same time.
+  await extendVideoLease(deps.db, video.id, owner, deps.settings.downloadLeaseMs);
+  const completedAt = first.outcome.completedAt ?? now;
+  const downloaded = await downloadFinishedVideo(deps, first.video, video.soraJobId, completedAt);
+  return applyObservation(deps, first.video, downloaded, now, owner, actor, false);
+}
+
+async function applyObservation(
+  deps: GenerationDeps,
+  video: Video,
+  observation: Observation,
+  now: Date,
+  owner: string,
+  actor: EventActor,
+  isPoll: boolean,
+): Promise<RefreshResult> {
+  const state = generationStateFromVideo(video);
+  const { patch, events, outcome } = refreshTransition(state, observation, now);
+  if (outcome.kind === 'unknown_status') {
+    deps.logger.warn({ videoId: video.id, jobId: video.soraJobId, upstreamStatus: outcome.rawStatus }, 'Unknown upstream status; keeping the current status');
+  }
+  const next = { status: patch.status ?? state.status, progress: patch.progress ?? state.progress };
+  const keepLease = outcome.kind === 'needs_download';
+  const autoRetryAt =
+    outcome.kind === 'failed' ? await planAutoRetry(deps, video, { code: outcome.errorCode, message: outcome.errorMessage }, now) : null;
+  const pollError = outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry' ? outcome.message : null;
+
+  const committed = await commitVideoChange(deps.db, {
+    videoId: video.id,
+    userId: video.userId,
+    generationId: video.currentGenerationId,
+    actor,
+    expect: { status: state.status, jobId: state.jobId, leaseOwner: owner },
+    set: {
+      ...videoColumnsFromPatch(patch),
+      ...(isPoll ? { lastPolledAt: now } : {}),
+      lastPollError: pollError,
+      nextPollAt: nextPollAt(now, next, outcome, deps.settings, deps.random),
+      ...(autoRetryAt ? { autoRetryAt } : {}),
+      ...(keepLease ? {} : { leaseOwner: null, leaseUntil: null }),
+    },
+    generationSet: generationColumnsFromPatch(patch),
+    events: events.map((event) => ({ ...event, data: event.data ? { ...event.data } : null })),
+  });
+  if (!committed) {
+    // The lease was lost (we were paused past it) or the state moved on (a reset): the newer state wins.
+    deps.logger.warn({ videoId: video.id, owner }, 'Discarded a stale refresh result; the video changed meanwhile');
+    const current = await getVideoById(deps.db, video.id);
+    return { video: current ?? video, outcome: null };
+  }
+  return { video: committed.video, outcome };
+}

@@ -1,0 +1,31 @@
+import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
+
+/** One requests-per-minute budget for every upstream call of the process, paused as a whole by retry-after. */
+export interface UpstreamBudget {
+  /** Waits until a request may be sent; resolves with how long it waited (ms). */
+  acquire(): Promise<number>;
+  /** Sends nothing for `ms` (the upstream said retry-after). A shorter pause never cuts a longer one short. */
+  pauseFor(ms: number): Promise<void>;
+}
+
+const QUEUE_KEY = 'limiter'; // rate-limiter-flexible's queue consumes under this key
+const MAX_QUEUED = 100_000;
+
+export function createUpstreamBudget(requestsPerMinute: number): UpstreamBudget {
+  const limiter = new RateLimiterMemory({ points: requestsPerMinute, duration: 60 });
+  const queue = new RateLimiterQueue(limiter, { maxQueueSize: MAX_QUEUED });
+  let pausedUntil = 0;
+  return {
+    async acquire() {
+      const started = Date.now();
+      await queue.removeTokens(1);
+      return Date.now() - started;
+    },
+    async pauseFor(ms) {
+      const until = Date.now() + ms;
+      if (ms <= 0 || until <= pausedUntil) return;
+      pausedUntil = until;
+      await limiter.block(QUEUE_KEY, Math.ceil(ms / 1000));
+    },
+  };
+}

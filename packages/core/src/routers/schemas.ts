@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { DEFAULTS, GENERATION_STATUSES, isSizeAllowed, MODELS, PROMPT_MAX_LENGTH, SECONDS, SIZES, TITLE_MAX_LENGTH } from '../domain';
+
+export const generationStatusSchema = z.enum(GENERATION_STATUSES);
+
+export const createVideoInput = z
+  .strictObject({
+    title: z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_LENGTH, `title must be at most ${TITLE_MAX_LENGTH} characters`).optional(),
+    prompt: z.string().trim().min(1, 'prompt must not be empty').max(PROMPT_MAX_LENGTH, `prompt must be at most ${PROMPT_MAX_LENGTH} characters`),
+    model: z.enum(MODELS, { message: `model must be one of ${MODELS.join(', ')}` }).default(DEFAULTS.model),
+    size: z.enum(SIZES, { message: `size must be one of ${SIZES.join(', ')}` }).default(DEFAULTS.size),
+    seconds: z
+      .union(SECONDS.map((value) => z.literal(value)) as [z.ZodLiteral<4>, z.ZodLiteral<8>, z.ZodLiteral<12>], {
+        message: `seconds must be one of ${SECONDS.join(', ')}`,
+      })
+      .default(DEFAULTS.seconds),
+  })
+  .superRefine((value, ctx) => {
+    if (!isSizeAllowed(value.model, value.size)) {
+      ctx.addIssue({ code: 'custom', path: ['size'], message: `size ${value.size} is only available with sora-2-pro` });
+    }
+  });
+
+export const listVideosInput = z
+  .strictObject({
+    cursor: z.string().max(500).nullish(),
+    limit: z.number().int().min(1).max(100).default(20),
+    status: generationStatusSchema.optional(),
+  })
+  .default({ limit: 20 });
+
+export const statusViewSchema = z.object({
+  videoId: z.string(),
+  status: generationStatusSchema,
+  progress: z.number().int().min(0).max(100),
+  videoUrl: z.string().nullable(),
+  thumbnailUrl: z.string().nullable(),
+  error: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  message: z.string(),
+  temporarilyUnavailable: z.boolean(),
+  jobId: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  progressChangedAt: z.string().nullable(),
+  cost: z.number().nullable(),
+  updatedAt: z.string(),
+});
+
+export const videoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  prompt: z.string(),
+  model: z.string(),
+  size: z.string(),
+  seconds: z.number(),
+  createdAt: z.string(),
+  generation: statusViewSchema,
+});
+
+export const eventSchema = z.object({
+  id: z.number(),
+  videoId: z.string(),
+  generationId: z.string().nullable(),
+  actor: z.string(),
+  type: z.string(),
+  fromStatus: generationStatusSchema.nullable(),
+  toStatus: generationStatusSchema.nullable(),
+  message: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});

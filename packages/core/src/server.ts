@@ -1,0 +1,9 @@
+// Server-side building blocks (Node only): what apps/server composes into AppServices.
+export * from './auth';
+export * from './blob';
+export * from './events';
+export * from './generations';
+export * from './provider';
+export * from './services';
+export * from './worker';
+export * from './metrics';

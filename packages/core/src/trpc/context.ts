@@ -1,0 +1,36 @@
+import type { Database } from '@sora-monitor/db';
+import type { Logger } from 'pino';
+import type { Auth, RequestUser } from '../auth';
+import type { VideoChangeHub } from '../events';
+import type { GenerationDeps, Refresher } from '../generations';
+
+/** What the server knows about the upstream it talks to; shown to users so a demo is never mistaken for real. */
+export interface ProviderInfo {
+  simulated: boolean;
+  /** The upstream's base URL (never with credentials). */
+  baseURL: string;
+}
+
+export interface Readiness {
+  database: { kind: 'postgres' | 'pglite'; reachable: boolean; migrated: boolean; error?: string };
+}
+
+/** Created once per process by the server and shared by every request. */
+export interface AppServices {
+  db: Database;
+  auth: Auth;
+  provider: ProviderInfo;
+  readiness: () => Promise<Readiness>;
+  version: string;
+  generations: GenerationDeps;
+  refresh: Refresher;
+  videoChanges: VideoChangeHub;
+}
+
+/** Everything a procedure may use. Built per request; nothing here reads process.env. */
+export interface AppContext extends AppServices {
+  logger: Logger;
+  user: RequestUser | null;
+  /** The request's headers, for better-auth calls made on the user's behalf (API tokens). */
+  headers: Headers;
+}

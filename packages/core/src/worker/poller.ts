@@ -1,0 +1,96 @@
+import { claimDueVideos, releaseVideoLease, type Video } from '@sora-monitor/db';
+import pLimit from 'p-limit';
+import { refreshClaimed, type GenerationDeps } from '../generations';
+import type { Metrics } from '../metrics';
+import { abortableDelay } from './abortable-delay';
+import { startDueRetries } from './auto-retry';
+import { sweepStuckGenerations } from './sweep-stuck';
+
+export interface PollerOptions {
+  /** Generations leased per claim. */
+  batchSize: number;
+  /** Upstream refreshes in flight at once (the shared budget still caps the rate). */
+  concurrency: number;
+  /** How often to look for due work when the last claim was not full. */
+  tickMs: number;
+  /** Mean interval of the stuck sweep (jittered ±20% so instances do not sweep in lockstep). */
+  sweepIntervalMs: number;
+}
+
+export interface Poller {
+  start(): void;
+  /** Stops claiming and waits for the iteration in flight to finish. */
+  stop(): Promise<void>;
+  /** One claim-refresh-sweep-retry pass; exported so tests drive the worker step by step. */
+  runOnce(): Promise<number>;
+}
+
+export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrency: 8, tickMs: 1_000, sweepIntervalMs: 60_000 };
+
+/**
+ * The background worker: `while (!stopping) { claim due generations → refresh each through the shared refresh path →
+ * sweep stuck ones → start due retries → wait }`. Every dependency comes in through `deps`.
+ */
+export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, options: PollerOptions = DEFAULT_POLLER_OPTIONS): Poller {
+  const limit = pLimit(options.concurrency);
+  const controller = new AbortController();
+  const random = deps.random ?? Math.random;
+  let loop: Promise<void> | null = null;
+  let nextSweepAt = 0;
+
+  async function refreshOne(video: Video, now: Date, owner: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const { outcome } = await refreshClaimed(deps, video, now, owner, 'poller');
+      deps.metrics?.pollLatency.observe({ result: outcome?.kind ?? 'unchanged' }, (Date.now() - started) / 1000);
+    } catch (error) {
+      deps.metrics?.pollLatency.observe({ result: 'error' }, (Date.now() - started) / 1000);
+      deps.logger.error({ err: error, videoId: video.id, jobId: video.soraJobId }, 'Refresh failed; releasing the lease');
+      await releaseVideoLease(deps.db, video.id, owner).catch(() => {});
+    }
+  }
+
+  async function sweepIfDue(): Promise<void> {
+    if (Date.now() < nextSweepAt) return;
+    nextSweepAt = Date.now() + options.sweepIntervalMs * (0.8 + random() * 0.4);
+    const started = Date.now();
+    const failed = await sweepStuckGenerations(deps);
+    deps.metrics?.sweepDuration.observe((Date.now() - started) / 1000);
+    deps.metrics?.sweptStuck.inc(failed.length);
+  }
+
+  async function runOnce(): Promise<number> {
+    const owner = deps.nextLeaseOwner();
+    const claim = await claimDueVideos(deps.db, { owner, limit: options.batchSize, leaseMs: deps.settings.leaseMs });
+    deps.metrics?.leaseClaims.inc(claim.videos.length);
+    const now = new Date(claim.dbNowMs);
+    await Promise.all(claim.videos.map((video) => limit(() => refreshOne(video, now, owner))));
+    await sweepIfDue();
+    deps.metrics?.autoRetries.inc(await startDueRetries(deps, options.batchSize));
+    return claim.videos.length;
+  }
+
+  async function run(): Promise<void> {
+    while (!controller.signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await runOnce();
+      } catch (error) {
+        // A database outage must not kill the worker: log, wait a tick, try again.
+        deps.logger.error({ err: error }, 'Poller iteration failed');
+      }
+      if (claimed < options.batchSize) await abortableDelay(options.tickMs, controller.signal);
+    }
+  }
+
+  return {
+    start() {
+      loop ??= run();
+    },
+    async stop() {
+      controller.abort();
+      await loop;
+    },
+    runOnce,
+  };
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "videos_sora_job_id_idx" ON "videos" USING btree ("sora_job_id") WHERE "videos"."sora_job_id" is not null;
