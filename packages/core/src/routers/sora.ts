@@ -1,7 +1,7 @@
 import { listEventsForVideo, listGenerationsForVideo, listPastDurations } from '@sora-monitor/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { isTerminal } from '../domain';
+import { AppError, isTerminal } from '../domain';
 import { resetGeneration, startGeneration, toStatusView } from '../generations';
 import { videoProcedure } from '../trpc/init';
 import { onUpdateProcedure } from './sora-subscription';
@@ -14,6 +14,17 @@ const PAST_DURATION_SAMPLES = 20;
 export const soraRouter = {
   /** Starts a generation upstream; CONFLICT while one is active. */
   generate: videoProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
+    const video = await startGeneration(ctx.generations, ctx.user.id, ctx.video.id);
+    return toStatusView(video);
+  }),
+
+  /** A user-initiated new attempt for a failed or reset generation. */
+  retry: videoProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
+    const status = ctx.video.soraGenerationStatus;
+    if (status === 'completed') throw new AppError('BAD_REQUEST', 'This video is already complete; there is nothing to retry.');
+    if (status === 'not_started' && !ctx.video.currentGenerationId) {
+      throw new AppError('BAD_REQUEST', 'This video has not been generated yet; start a generation instead.');
+    }
     const video = await startGeneration(ctx.generations, ctx.user.id, ctx.video.id);
     return toStatusView(video);
   }),
