@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './http/auth-routes';
 import { registerContentRoute } from './http/content-route';
 import { registerHealthRoutes } from './http/health';
 import { registerMetricsRoute } from './http/metrics-route';
+import { registerOriginCheck } from './http/origin-check';
 import { registerSpa } from './http/spa';
 import { registerWebhookRoute } from './http/webhook-route';
 
@@ -20,10 +21,12 @@ export interface AppDeps {
   /** `worker` instances serve only health, readiness and metrics. */
   role?: 'all' | 'api' | 'worker';
   webhookSecret?: string;
+  /** Origins allowed to send state-changing browser requests (the app's own URL). */
+  trustedOrigins?: readonly string[];
 }
 
 /** Builds the HTTP app from already-created services; it opens nothing itself, so tests can build it freely. */
-export async function buildApp({ logger, webDistDir, services, registry, role = 'all', webhookSecret }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ logger, webDistDir, services, registry, role = 'all', webhookSecret, trustedOrigins = [] }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Widened so the instance keeps fastify's default logger type, which every plugin expects.
     loggerInstance: logger as FastifyBaseLogger,
@@ -35,6 +38,7 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
   if (registry) registerMetricsRoute(app, registry);
   if (role === 'worker') return app;
 
+  registerOriginCheck(app, trustedOrigins);
   await registerAuthRoutes(app, services.auth);
   registerContentRoute(app, services);
   await registerWebhookRoute(app, { db: services.db, refresh: services.refresh, secret: webhookSecret });

@@ -58,7 +58,7 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
     closers.unshift(closeServices);
 
     const webhookSecret = config.openai.webhookSecret ?? (upstream.info.simulated ? generateWebhookSecret() : undefined);
-    const app = await buildApp({ logger, webDistDir, services, registry, role: config.role, webhookSecret });
+    const app = await buildApp({ logger, webDistDir, services, registry, role: config.role, webhookSecret, trustedOrigins });
     closers.unshift(() => app.close());
     await app.listen({ port, host: config.host });
     if (webhookSecret && config.role !== 'worker') {
