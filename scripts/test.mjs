@@ -21,6 +21,8 @@ const record = (name, passed, failed, note = '') => {
   steps.push({ name, passed, failed });
   console.log(`\n>>> ${name}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}\n`);
 };
+// Child processes the tests spawn (tsx, servers) must run on the same Node as vitest: put it first on PATH.
+const testPath = `${path.dirname(testNode)}${path.delimiter}${process.env.PATH ?? ''}`;
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
 
@@ -35,7 +37,7 @@ function readJson(file) {
 function vitestPass(name, env) {
   const out = path.join(resultsDir, `vitest-${label}-${name}.json`);
   rmSync(out, { force: true });
-  const ok = run(testNode, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`], env);
+  const ok = run(testNode, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`], { PATH: testPath, ...env });
   const report = readJson(out);
   if (!report) return record(`vitest (${name})`, 0, 1, 'vitest produced no report');
   const failed = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);
