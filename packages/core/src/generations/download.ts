@@ -19,7 +19,10 @@ export async function downloadFinishedVideo(
   completedAt: Date,
 ): Promise<DownloadedObservation | DownloadFailedObservation> {
   const log = deps.logger.child({ videoId: video.id, jobId });
-  const result = await deps.provider.download(jobId, 'video');
+  let result = await deps.provider.download(jobId, 'video');
+  // One immediate second try (after any retry-after, which the shared budget enforces): a refresh is a retrieve
+  // plus a download, so against an upstream failing every other request the download would otherwise fail forever.
+  if (result.kind === 'unavailable') result = await deps.provider.download(jobId, 'video');
   if (result.kind !== 'stream') {
     if (result.kind === 'unavailable') return { kind: 'download_failed', reason: result.message, retryable: true };
     const reason =

@@ -1,8 +1,25 @@
-import { commitVideoChange, releaseVideoLease, type EventActor, type Video } from '@sora-monitor/db';
+import { commitVideoChange, releaseVideoLease, type EventActor, type Generation, type Video } from '@sora-monitor/db';
 import type { GenerationDeps } from './deps';
 import { confirmJob } from './confirm-job';
 import type { RefreshResult } from './refresh';
-import { getGenerationById, getVideoById } from './video-queries';
+import { getGenerationById, getVideoById, jobIdsTakenSince } from './video-queries';
+
+/**
+ * How far back attempts are looked at for jobs that are already taken. Far wider than the provider's clock-skew
+ * allowance, so every job a search can match, and that an earlier attempt (of this or any video, of any user: the
+ * upstream list is account-wide) already owns, is excluded.
+ */
+const TAKEN_JOBS_LOOKBACK_MS = 10 * 60_000;
+
+/**
+ * Looks upstream for the job an attempt asked for but never heard back about, skipping jobs other attempts own:
+ * a retry with the same prompt (or another video with the same prompt) must not be tied to an earlier job.
+ */
+export async function findLostJob(deps: GenerationDeps, generation: Generation): ReturnType<GenerationDeps['provider']['findCreated']> {
+  const params = { prompt: generation.prompt, model: generation.model, size: generation.size, seconds: generation.seconds };
+  const taken = await jobIdsTakenSince(deps.db, new Date(generation.requestedAt.getTime() - TAKEN_JOBS_LOOKBACK_MS));
+  return deps.provider.findCreated(params, generation.requestedAt, taken);
+}
 
 /** How long an unconfirmed create may stay unresolved before we conclude the job was never made. */
 export const CREATE_CONFIRM_WINDOW_MS = 2 * 60_000;
@@ -29,8 +46,7 @@ export async function reconcileUnconfirmedCreate(
   // A create still in flight somewhere: give it its lease time before second-guessing it.
   if (generation.createOutcome === 'pending' && age < deps.settings.leaseMs) return release();
 
-  const params = { prompt: generation.prompt, model: generation.model, size: generation.size, seconds: generation.seconds };
-  const found = await deps.provider.findCreated(params, generation.requestedAt, new Set());
+  const found = await findLostJob(deps, generation);
   if (found && 'kind' in found) return release();
   if (found) {
     const confirmed = await confirmJob(deps, video, generation, found, { actor, owner, reconciled: true });

@@ -7,6 +7,7 @@ import {
   type Video,
 } from '@sora-monitor/db';
 import { refreshTransition, type Observation, type RefreshOutcome } from '../domain';
+import { startLeaseHeartbeat } from '../worker/lease-heartbeat';
 import type { GenerationDeps } from './deps';
 import { planAutoRetry } from './auto-retry';
 import { downloadFinishedVideo } from './download';
@@ -52,11 +53,15 @@ async function refreshVideo(deps: GenerationDeps, videoId: string, options: Refr
     const video = await getVideoById(deps.db, videoId);
     return video ? { video, outcome: null } : null;
   }
+  // Renewed while we work (budget wait, download), so the lease runs out only if this process stops.
+  const heartbeat = startLeaseHeartbeat(deps.db, owner, [videoId], deps.settings.leaseMs, deps.logger);
   try {
     return await refreshClaimed(deps, claim.video, new Date(claim.dbNowMs), owner, options.actor);
   } catch (error) {
     await releaseVideoLease(deps.db, videoId, owner);
     throw error;
+  } finally {
+    await heartbeat.stop();
   }
 }
 

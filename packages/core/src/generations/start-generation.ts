@@ -2,6 +2,7 @@ import { beginGenerationAttempt, commitVideoChange, type EventActor, type Video 
 import { AppError, assertCanStartGeneration, classifyFailure } from '../domain';
 import type { GenerationDeps } from './deps';
 import { confirmJob } from './confirm-job';
+import { findLostJob } from './reconcile-create';
 import { getVideoById } from './video-queries';
 
 export const GENERATION_REQUESTED_MESSAGE = 'Generation requested from the video service.';
@@ -35,7 +36,7 @@ export async function startGeneration(
 
   if (created.kind === 'unknown') {
     log.warn({ failure: created.failure }, 'Create outcome unknown; looking the job up instead of creating another');
-    const found = await deps.provider.findCreated(params, generation.requestedAt, new Set());
+    const found = await findLostJob(deps, generation);
     if (found && !('kind' in found)) {
       return (await confirmJob(deps, video, generation, found, { actor: 'system', reconciled: true })) ?? reread(deps, video);
     }

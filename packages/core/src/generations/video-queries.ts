@@ -1,5 +1,5 @@
 import { soraEvents, soraGenerations, videos, type Database, type Generation, type Video } from '@sora-monitor/db';
-import { and, eq, max } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, max } from 'drizzle-orm';
 
 /** Internal, unscoped read for background work; user-facing code uses getVideoForUser. */
 export async function getVideoById(db: Database, videoId: string): Promise<Video | null> {
@@ -19,4 +19,13 @@ export async function latestEventId(db: Database, userId: string, videoId?: stri
     .from(soraEvents)
     .where(and(eq(soraEvents.userId, userId), videoId ? eq(soraEvents.videoId, videoId) : undefined));
   return row?.id ?? 0;
+}
+
+/** Upstream job ids already tied to an attempt requested since `since`: a lost create must never claim one of them. */
+export async function jobIdsTakenSince(db: Database, since: Date): Promise<Set<string>> {
+  const rows = await db
+    .select({ jobId: soraGenerations.jobId })
+    .from(soraGenerations)
+    .where(and(isNotNull(soraGenerations.jobId), gte(soraGenerations.requestedAt, since)));
+  return new Set(rows.flatMap((row) => (row.jobId ? [row.jobId] : [])));
 }

@@ -8,8 +8,9 @@ export interface UpstreamBudget {
   pauseFor(ms: number): Promise<void>;
 }
 
-const QUEUE_KEY = 'limiter'; // rate-limiter-flexible's queue consumes under this key
 const MAX_QUEUED = 100_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createUpstreamBudget(requestsPerMinute: number): UpstreamBudget {
   const limiter = new RateLimiterMemory({ points: requestsPerMinute, duration: 60 });
@@ -18,6 +19,9 @@ export function createUpstreamBudget(requestsPerMinute: number): UpstreamBudget 
   return {
     async acquire() {
       const started = Date.now();
+      // The pause is kept to the millisecond: the limiter's own block() works in whole seconds, which turned a
+      // `retry-after-ms: 20` into a one-second stop of every upstream call.
+      for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) await sleep(wait);
       await queue.removeTokens(1);
       return Date.now() - started;
     },
@@ -25,7 +29,6 @@ export function createUpstreamBudget(requestsPerMinute: number): UpstreamBudget 
       const until = Date.now() + ms;
       if (ms <= 0 || until <= pausedUntil) return;
       pausedUntil = until;
-      await limiter.block(QUEUE_KEY, Math.ceil(ms / 1000));
     },
   };
 }

@@ -44,7 +44,7 @@ export const videosRouter = {
           message: 'Video created.',
         });
         // Like every other change: subscribers (other tabs, the user-wide stream) hear about the new video.
-//X
+        await notify(tx, VIDEO_CHANGED_CHANNEL, JSON.stringify({ videoId: created.id, userId: ctx.user.id }));
         return created;
       });
       return toVideoView(video);

@@ -4,6 +4,7 @@ import { refreshClaimed, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
 import { abortableDelay } from './abortable-delay';
 import { startDueRetries } from './auto-retry';
+import { startLeaseHeartbeat } from './lease-heartbeat';
 import { sweepStuckGenerations } from './sweep-stuck';
 
 export interface PollerOptions {
@@ -64,7 +65,22 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
     const claim = await claimDueVideos(deps.db, { owner, limit: options.batchSize, leaseMs: deps.settings.leaseMs });
     deps.metrics?.leaseClaims.inc(claim.videos.length);
     const now = new Date(claim.dbNowMs);
-    await Promise.all(claim.videos.map((video) => limit(() => refreshOne(video, now, owner))));
+    const heartbeat = startLeaseHeartbeat(deps.db, owner, claim.videos.map((video) => video.id), deps.settings.leaseMs, deps.logger);
+    try {
+      await Promise.all(
+        claim.videos.map((video) =>
+          limit(async () => {
+            try {
+              await refreshOne(video, now, owner);
+            } finally {
+              heartbeat.done(video.id);
+            }
+          }),
+        ),
+      );
+    } finally {
+      await heartbeat.stop();
+    }
     await sweepIfDue();
     deps.metrics?.autoRetries.inc(await startDueRetries(deps, options.batchSize));
     return claim.videos.length;
