@@ -38,6 +38,16 @@ export async function confirmJob(
         data: { jobId: job.id, reconciled: options.reconciled },
       },
     ],
+  }).catch((error: unknown) => {
+    // Lost a race for the same job with another attempt: for this one the job is simply not found yet.
+    if (options.reconciled && isUniqueViolation(error)) return null;
+    throw error;
   });
   return committed?.video ?? null;
+}
+
+/** Postgres unique_violation: another attempt claimed this job id first (two identical lost creates at once). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return code === '23505';
 }

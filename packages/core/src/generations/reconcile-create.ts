@@ -35,6 +35,7 @@ export async function reconcileUnconfirmedCreate(
   video: Video,
   owner: string,
   actor: EventActor,
+  now: Date,
 ): Promise<RefreshResult> {
   const release = async (): Promise<RefreshResult> => {
     await releaseVideoLease(deps.db, video.id, owner);
@@ -42,7 +43,8 @@ export async function reconcileUnconfirmedCreate(
   };
   const generation = video.currentGenerationId ? await getGenerationById(deps.db, video.currentGenerationId) : null;
   if (!generation) return release();
-  const age = Date.now() - generation.requestedAt.getTime();
+  // Both times come from the database clock: a process clock that runs fast must not give up early.
+  const age = now.getTime() - generation.requestedAt.getTime();
   // A create still in flight somewhere: give it its lease time before second-guessing it.
   if (generation.createOutcome === 'pending' && age < deps.settings.leaseMs) return release();
 

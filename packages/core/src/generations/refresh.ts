@@ -73,7 +73,7 @@ export async function refreshClaimed(
   owner: string,
   actor: EventActor,
 ): Promise<RefreshResult> {
-  if (!video.soraJobId) return reconcileUnconfirmedCreate(deps, video, owner, actor);
+  if (!video.soraJobId) return reconcileUnconfirmedCreate(deps, video, owner, actor, now);
   const log = deps.logger.child({ videoId: video.id, jobId: video.soraJobId });
   const result = await deps.provider.retrieve(video.soraJobId);
   if (result.kind === 'rejected') log.error({ status: result.status, message: result.message }, 'The video service rejected a status request');
