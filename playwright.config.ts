@@ -15,8 +15,10 @@ process.env.E2E_DATA_DIR = dataDir;
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
+  // Spec files run side by side (tests inside a file stay in order): they mostly wait on simulated generations, and
+  // each works on its own videos, so this keeps the suite well under two minutes.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 3),
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -41,7 +43,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'] } },
+    // Creates the test accounts once (sign-up is rate limited per IP) and saves their sessions for the others.
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    { name: 'desktop', use: { ...devices['Desktop Chrome'] }, dependencies: ['setup'], testIgnore: /responsive\.spec\.ts/ },
+    { name: 'phone', use: { ...devices['Pixel 7'] }, dependencies: ['setup'], testMatch: /responsive\.spec\.ts/ },
   ],
   webServer: {
     command: 'pnpm --filter @sora-monitor/server start',

@@ -1,14 +1,16 @@
 import { expect, test } from '@playwright/test';
+import { snapshot } from './support/pages';
 
-test('the SPA loads and shows the server health panel with the simulated provider', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Sora Monitor' })).toBeVisible();
+test('the status page shows the server health with the simulated provider', async ({ page }, testInfo) => {
+  await page.goto('/status');
+  await expect(page.getByRole('link', { name: 'Sora Monitor' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Server status', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Server health' })).toBeVisible();
   await expect(page.getByTestId('health-status')).toHaveText('All systems ready');
   await expect(page.getByTestId('health-database')).toContainText('Embedded PGlite');
   await expect(page.getByTestId('health-provider')).toHaveText('Built-in simulator');
   await expect(page.getByRole('status').filter({ hasText: 'Simulated provider' })).toBeVisible();
-  await page.screenshot({ path: test.info().outputPath('health.png'), fullPage: true });
+  await snapshot(page, testInfo, 'health');
 });
 
 test('a client-side route survives a reload (served index.html), while unknown API paths stay JSON 404s', async ({
@@ -17,7 +19,8 @@ test('a client-side route survives a reload (served index.html), while unknown A
 }) => {
   const response = await page.goto('/videos/does-not-exist');
   expect(response?.status()).toBe(200);
-  await expect(page.getByRole('heading', { name: 'Sora Monitor' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sora Monitor' })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fvideos%2Fdoes-not-exist$/);
 
   const api = await request.get('/api/nothing-here');
   expect(api.status()).toBe(404);
