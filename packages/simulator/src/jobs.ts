@@ -45,13 +45,20 @@ export class JobStore {
   readonly #jobs = new Map<string, Job>();
   /** Jobs whose completion/failure has not been handled yet, so the watcher never rescans finished ones. */
   readonly #unreported = new Set<Job>();
+  readonly #createdByPrompt = new Map<string, number>();
 
   constructor(
     private readonly now: () => number,
     private readonly generationMs: number,
   ) {}
 
+  /** How many jobs were ever created with exactly this prompt (deleted ones included). */
+  countByPrompt(prompt: string): number {
+    return this.#createdByPrompt.get(prompt) ?? 0;
+  }
+
   create(input: NewJob): Job {
+    this.#createdByPrompt.set(input.prompt, (this.#createdByPrompt.get(input.prompt) ?? 0) + 1);
     const baseDuration = input.scenario.durationMs ?? this.generationMs;
     const job: Job = {
       ...input,

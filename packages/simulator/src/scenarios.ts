@@ -29,6 +29,8 @@ export interface Scenario {
   unknownStatus: boolean;
   /** `[sim:size-mb=N]`: the video content is N MiB (real MP4 + a padding `free` box). */
   sizeMb: number | null;
+  /** `[sim:faults-for=N]`: the fault markers apply to the first N jobs with this prompt only; later ones run clean. */
+  faultsFor: number | null;
 }
 
 export class ScenarioMarkerError extends Error {
@@ -171,6 +173,18 @@ const DEFINITIONS: readonly MarkerDefinition[] = [
       s.sizeMb = mb;
     },
   },
+  {
+    name: 'faults-for',
+    syntax: '[sim:faults-for=N]',
+    value: 'required',
+    effect:
+      'The other fault markers apply to the first N jobs created with this exact prompt only; later jobs with the same prompt keep speed and size but run without faults (so a stuck or failed generation can be retried to completion).',
+    apply: (s, v) => {
+      const count = nonNegativeInteger('faults-for', v);
+      if (count < 1) throw new ScenarioMarkerError(`[sim:faults-for=${v}]: expected a count of at least 1`);
+      s.faultsFor = count;
+    },
+  },
 ];
 
 /** Every marker with its syntax and effect (the README's table is this list). */
@@ -195,7 +209,16 @@ export function defaultScenario(): Scenario {
     downloadReset: false,
     unknownStatus: false,
     sizeMb: null,
+    faultsFor: null,
   };
+}
+
+/**
+ * The same scenario without its faults (failures, stuck, expiry, 503/429, lost create, download trouble, unknown
+ * status), keeping only speed and size: what a retry of a `[sim:faults-for=N]` prompt gets after N jobs.
+ */
+export function withoutFaults(scenario: Scenario): Scenario {
+  return { ...defaultScenario(), slow: scenario.slow, durationMs: scenario.durationMs, sizeMb: scenario.sizeMb, faultsFor: scenario.faultsFor };
 }
 
 /** Reads every `[sim:…]` marker in a prompt. An unknown or malformed marker is an error, never silently ignored. */

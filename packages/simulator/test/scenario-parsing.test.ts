@@ -11,7 +11,7 @@ describe('parseScenario', () => {
   it('reads every marker, anywhere in the prompt, combined', () => {
     const scenario = parseScenario(
       '[sim:slow] a [sim:duration=1500] b [sim:fail=moderation_blocked][sim:stuck=40][sim:expire-after=3][sim:flap-503]' +
-        '[sim:429-burst=2][sim:lost-create][sim:slow-download=800][sim:download-reset][sim:unknown-status][sim:size-mb=2.5]',
+        '[sim:429-burst=2][sim:lost-create][sim:slow-download=800][sim:download-reset][sim:unknown-status][sim:size-mb=2.5][sim:faults-for=2]',
     );
     expect(scenario).toEqual({
       slow: true,
@@ -26,6 +26,7 @@ describe('parseScenario', () => {
       downloadReset: true,
       unknownStatus: true,
       sizeMb: 2.5,
+      faultsFor: 2,
     });
   });
 
@@ -66,6 +67,7 @@ describe('parseScenario', () => {
       'download-reset',
       'unknown-status',
       'size-mb',
+      'faults-for',
     ]);
   });
 

@@ -92,6 +92,16 @@ describe('scenario markers, through the real SDK', () => {
     });
   });
 
+  it('[sim:faults-for=1] faults only the first job with the prompt, so a retry can complete', async () => {
+    const { clock, client } = await clockedSimulator();
+    const prompt = 'stuck once [sim:stuck=40] [sim:faults-for=1]';
+    const { id: first } = await client.videos.create({ prompt });
+    const { id: second } = await client.videos.create({ prompt });
+    clock.advance(GENERATION_MS * 2);
+    expect(await client.videos.retrieve(first)).toMatchObject({ status: 'in_progress', progress: 40 });
+    expect(await client.videos.retrieve(second)).toMatchObject({ status: 'completed', progress: 100 });
+  });
+
   it('[sim:expire-after=3] answers 404 after three successful polls, everywhere', async () => {
     const { client } = await clockedSimulator();
     const { id } = await client.videos.create({ prompt: 'ephemeral [sim:expire-after=3]' });

@@ -4,7 +4,7 @@ import { parseCreateParams, parseRemixPrompt } from '../create-params';
 import { invalidRequest, invalidValue, videoNotFound } from '../errors';
 import { videoObject, type Job, type NewJob } from '../jobs';
 import { readRequestFields } from '../request-body';
-import { ScenarioMarkerError, parseScenario, type Scenario } from '../scenarios';
+import { ScenarioMarkerError, parseScenario, withoutFaults, type Scenario } from '../scenarios';
 import { isTerminal } from '../timeline';
 import type { ServedVideoObject, VideoDeleted, VideoList } from '../wire';
 
@@ -19,7 +19,7 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
     return createJob(ctx, request, reply, {
       ...params,
       remixedFromVideoId: null,
-      scenario: scenarioOf(params.prompt),
+      scenario: scenarioFor(ctx, params.prompt),
     });
   });
 
@@ -82,7 +82,7 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
       size,
       prompt,
       remixedFromVideoId: source.id,
-      scenario: scenarioOf(prompt),
+      scenario: scenarioFor(ctx, prompt),
     });
   });
 }
@@ -102,6 +102,13 @@ function createJob(
     return reply;
   }
   return videoObject(job, ctx.store.observe(job));
+}
+
+/** The prompt's scenario, minus its faults once `[sim:faults-for=N]` jobs with this prompt already exist. */
+function scenarioFor(ctx: SimContext, prompt: string): Scenario {
+  const scenario = scenarioOf(prompt);
+  if (scenario.faultsFor === null) return scenario;
+  return ctx.store.countByPrompt(prompt) >= scenario.faultsFor ? withoutFaults(scenario) : scenario;
 }
 
 function scenarioOf(prompt: string): Scenario {
