@@ -5,8 +5,9 @@ import { storageStatePath } from './support/users';
 
 test.use({ storageState: storageStatePath('alice') });
 
-test('a stuck generation is detected, reset after confirmation, and retried (twice)', async ({ page, request }, testInfo) => {
-  const video = await startVideo(request, { title: 'Stuck at 40', prompt: 'A windmill turning [sim:stuck=40]' });
+test('a stuck generation is detected, reset after confirmation, and retried to completion', async ({ page, request }, testInfo) => {
+  const video = await startVideo(request, { title: 'Stuck at 40', prompt: 'A windmill turning [sim:stuck=40] [sim:faults-for=2]' });
+  // Attempts 1 and 2 get stuck at 40%; the simulator runs the third one clean, as a real retry usually would.
   // The browser's clock is ours to move: "a minute without progress" without waiting a minute.
   await page.clock.install();
   await page.goto(`/videos/${video.id}`);
@@ -51,7 +52,7 @@ test('a stuck generation is detected, reset after confirmation, and retried (twi
   await expect(progressBar(page)).toHaveAttribute('aria-valuenow', '40', { timeout: 20_000 });
   await snapshot(page, testInfo, 'video-retried');
 
-  // Stuck again (the marker is part of the prompt): Retry straight away resets and starts over, after confirming.
+  // Stuck again: Retry straight away resets and starts over, after confirming.
   await page.clock.fastForward('02:00');
   await expect(page.getByTestId('stuck-notice')).toBeVisible();
   await page.getByRole('button', { name: 'Retry' }).click();
@@ -62,6 +63,17 @@ test('a stuck generation is detected, reset after confirmation, and retried (twi
   await expect(page.getByTestId('attempts').getByRole('listitem')).toHaveCount(3);
   await expect(page.getByTestId('stuck-notice')).toHaveCount(0);
 
+  // The third attempt completes: the video plays.
+  await expectBadge(page, 'Ready', 45_000);
+  const player = page.locator('video');
+  await expect(player).toBeVisible();
+  await expect.poll(() => player.evaluate((element: HTMLVideoElement) => element.duration), { timeout: 15_000 }).toBeGreaterThan(0);
+  await snapshot(page, testInfo, 'video-retried-to-completion');
+
   const history = await trpcQuery<{ attempts: { attempt: number; status: string }[] }>(request, 'sora.history', { videoId: video.id });
-  expect(history.attempts.map((attempt) => attempt.attempt)).toEqual([3, 2, 1]);
+  expect(history.attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+    [3, 'completed'],
+    [2, 'failed'],
+    [1, 'failed'],
+  ]);
 });

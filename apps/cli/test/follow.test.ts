@@ -25,6 +25,7 @@ function view(
     completedAt: null,
     progressChangedAt: null,
     cost: null,
+    autoRetryAt: null,
     updatedAt: new Date(clock).toISOString(),
     ...overrides,
   };

@@ -17,6 +17,7 @@ const base: StatusView = {
   completedAt: null,
   progressChangedAt: '2026-05-01T12:01:00.000Z',
   cost: null,
+  autoRetryAt: null,
   updatedAt: '2026-05-01T12:01:00.000Z',
 };
 const now = new Date('2026-05-01T12:01:00.000Z');

@@ -17,6 +17,7 @@ export interface StatusView {
   completedAt: string | null;
   progressChangedAt: string | null;
   cost: number | null;
+  autoRetryAt: string | null;
   updatedAt: string;
 }
 
@@ -49,6 +50,7 @@ export function toStatusView(video: Video, outcome: RefreshOutcome | null = null
     completedAt: iso(video.soraCompletedAt),
     progressChangedAt: iso(video.progressChangedAt),
     cost: video.soraGenerationCost,
+    autoRetryAt: video.soraGenerationStatus === 'failed' ? iso(video.autoRetryAt) : null,
     updatedAt: video.updatedAt.toISOString(),
   };
 }

@@ -26,6 +26,8 @@ export const listVideosInput = z
     cursor: z.string().max(500).nullish(),
     limit: z.number().int().min(1).max(100).default(20),
     status: generationStatusSchema.optional(),
+    /** Sent by react-query's infinite queries; pages only go forward (newest first). */
+    direction: z.enum(['forward', 'backward']).optional(),
   })
   .default({ limit: 20 });
 
@@ -44,7 +46,27 @@ export const statusViewSchema = z.object({
   completedAt: z.string().nullable(),
   progressChangedAt: z.string().nullable(),
   cost: z.number().nullable(),
+  /** When an automatic new attempt is planned (transient failures only), else null. */
+  autoRetryAt: z.string().nullable(),
   updatedAt: z.string(),
+});
+
+export const attemptSchema = z.object({
+  id: z.string(),
+  attempt: z.number(),
+  jobId: z.string().nullable(),
+  status: generationStatusSchema,
+  createOutcome: z.string(),
+  model: z.string(),
+  size: z.string(),
+  seconds: z.number(),
+  progress: z.number(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  cost: z.number().nullable(),
+  requestedAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
 });
 
 export const videoSchema = z.object({

@@ -5,7 +5,7 @@ import { AppError, isTerminal } from '../domain';
 import { resetGeneration, startGeneration, toStatusView } from '../generations';
 import { videoProcedure } from '../trpc/init';
 import { onUpdateProcedure } from './sora-subscription';
-import { eventSchema, statusViewSchema } from './schemas';
+import { attemptSchema, eventSchema, statusViewSchema } from './schemas';
 import { toAttemptView, toEventView } from './views';
 
 const HISTORY_EVENT_LIMIT = 500;
@@ -52,7 +52,7 @@ export const soraRouter = {
   history: videoProcedure
     .output(
       z.object({
-        attempts: z.array(z.object({ id: z.string(), attempt: z.number() }).passthrough()),
+        attempts: z.array(attemptSchema),
         events: z.array(eventSchema),
       }),
     )

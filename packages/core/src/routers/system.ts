@@ -6,6 +6,8 @@ const healthOutput = z.object({
   ok: z.boolean(),
   version: z.string(),
   provider: z.object({ simulated: z.boolean(), baseURL: z.string() }),
+  /** Server settings the UI explains things with (e.g. when a generation counts as stuck). */
+  settings: z.object({ stuckTimeoutMs: z.number(), pollIntervalMs: z.number(), maxAttempts: z.number() }),
   database: z.object({
     kind: z.enum(['postgres', 'pglite']),
     reachable: z.boolean(),
@@ -22,6 +24,11 @@ export const systemRouter = {
       ok: database.reachable && database.migrated,
       version: ctx.version,
       provider: ctx.provider,
+      settings: {
+        stuckTimeoutMs: ctx.generations.settings.stuckTimeoutMs,
+        pollIntervalMs: ctx.generations.settings.pollIntervalMs,
+        maxAttempts: ctx.generations.settings.maxAttempts,
+      },
       database,
     };
   }),
