@@ -39,6 +39,9 @@ export function createServices(
       pollIntervalMs: config.pollIntervalMs,
       statusFreshnessMs: config.statusFreshnessMs,
       leaseMs: config.leaseMs,
+      // Leases are renewed while a download runs (see lease-heartbeat.ts), so a download needs no longer one: a
+      // worker that dies mid-download has its generations taken over within LEASE_MS, not minutes later.
+      downloadLeaseMs: config.leaseMs,
       stuckTimeoutMs: config.stuckTimeoutMs,
       maxAttempts: config.maxAttempts,
       retryBaseMs: config.retryBaseMs,

@@ -68,7 +68,9 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
     if (config.role !== 'api') {
       const poller = createPoller({ ...services.generations, metrics }, config.poller);
       poller.start();
-      closers.unshift(() => poller.stop());
+      // Half the shutdown grace period for work in flight (a download, say) to finish; then it is cut short and its
+      // leases released, leaving the other half to close the rest, so SIGTERM still ends in a clean exit.
+      closers.unshift(() => poller.stop({ graceMs: Math.floor(config.shutdownGraceMs / 2) }));
       logger.info({ pollIntervalMs: config.pollIntervalMs }, 'Background poller started');
     }
     logger.info({ url: publicUrl, role: config.role }, 'Sora Monitor is listening on %s', publicUrl);

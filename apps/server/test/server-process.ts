@@ -1,21 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.join(serverDir, 'node_modules/.bin/tsx');
+// tsx's hooks loaded into a plain node process, not the tsx CLI: the CLI runs the server in a second process, so
+// SIGKILL or SIGSTOP sent to the child we hold would miss the server itself.
+const tsxLoader = pathToFileURL(createRequire(path.join(serverDir, 'package.json')).resolve('tsx')).href;
 
 export interface ServerProcess {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  /** The exit code, or the signal that ended the process. */
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would. */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -32,8 +37,10 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited: ended.then(({ code }) => code), ended };
 }
 
 /** Waits for the "listening on" log line and returns the URL it names. */
@@ -42,8 +49,23 @@ export async function waitForUrl(server: ServerProcess, timeoutMs = 30_000): Pro
   while (Date.now() < deadline) {
     const match = /Sora Monitor is listening on (http:\/\/[^"\s]+)/.exec(server.output());
     if (match?.[1]) return match[1];
-    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
+    if (server.child.exitCode !== null || server.child.signalCode !== null)
+      throw new Error(`server exited early:\n${server.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`server did not start in ${timeoutMs} ms:\n${server.output()}`);
+}
+
+/** The server's JSON log lines (pino), parsed; lines that are not JSON are skipped. */
+export function logLines(server: ServerProcess): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  for (const line of server.output().split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a line cut by a kill: not a record
+    }
+  }
+  return lines;
 }

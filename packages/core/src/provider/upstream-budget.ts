@@ -23,6 +23,8 @@ export function createUpstreamBudget(requestsPerMinute: number): UpstreamBudget 
       // `retry-after-ms: 20` into a one-second stop of every upstream call.
       for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) await sleep(wait);
       await queue.removeTokens(1);
+      // A retry-after that arrived while we queued for a token holds us too (the token stays spent: erring low).
+      for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) await sleep(wait);
       return Date.now() - started;
     },
     async pauseFor(ms) {

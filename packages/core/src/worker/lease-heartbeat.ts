@@ -15,16 +15,25 @@ export interface LeaseHeartbeat {
  * worker never calls upstream for a job this one is still working on, and a dead worker's jobs are taken over
  * within one lease.
  */
-export function startLeaseHeartbeat(db: Database, owner: string, videoIds: Iterable<string>, leaseMs: number, logger: Logger): LeaseHeartbeat {
+export function startLeaseHeartbeat(
+  db: Database,
+  owner: string,
+  videoIds: Iterable<string>,
+  leaseMs: number,
+  logger: Logger,
+): LeaseHeartbeat {
   const held = new Set(videoIds);
   let inFlight: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    if (held.size === 0) return;
-    inFlight = renewVideoLeases(db, { ids: [...held], owner, leaseMs }).catch((error: unknown) => {
-      // The database is unreachable: the leases may run out and be taken over; guarded writes keep that safe.
-      logger.warn({ err: error, owner }, 'Could not renew leases');
-    });
-  }, Math.max(10, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (held.size === 0) return;
+      inFlight = renewVideoLeases(db, { ids: [...held], owner, leaseMs }).catch((error: unknown) => {
+        // The database is unreachable: the leases may run out and be taken over; guarded writes keep that safe.
+        logger.warn({ err: error, owner }, 'Could not renew leases');
+      });
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return {
     done: (videoId) => void held.delete(videoId),

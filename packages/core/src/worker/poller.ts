@@ -2,6 +2,7 @@ import { claimDueVideos, releaseVideoLease, type Video } from '@sora-monitor/db'
 import pLimit from 'p-limit';
 import { refreshClaimed, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
+import type { VideoProvider } from '../provider';
 import { abortableDelay } from './abortable-delay';
 import { startDueRetries } from './auto-retry';
 import { startLeaseHeartbeat } from './lease-heartbeat';
@@ -20,8 +21,11 @@ export interface PollerOptions {
 
 export interface Poller {
   start(): void;
-  /** Stops claiming and waits for the iteration in flight to finish. */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming and waits for the iteration in flight to finish. With `graceMs`, work still running after that
+   * long is cut short: its upstream calls are aborted and its leases released, so other workers take it over.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   /** One claim-refresh-sweep-retry pass; exported so tests drive the worker step by step. */
   runOnce(): Promise<number>;
 }
@@ -35,14 +39,23 @@ export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrenc
 export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, options: PollerOptions = DEFAULT_POLLER_OPTIONS): Poller {
   const limit = pLimit(options.concurrency);
   const controller = new AbortController();
+  /** Aborted only when stop()'s grace period runs out: cuts the upstream calls in flight short. */
+  const cutShort = new AbortController();
+  const workDeps: GenerationDeps = { ...deps, provider: abortableProvider(deps.provider, cutShort.signal) };
   const random = deps.random ?? Math.random;
   let loop: Promise<void> | null = null;
   let nextSweepAt = 0;
 
   async function refreshOne(video: Video, now: Date, owner: string): Promise<void> {
+    if (cutShort.signal.aborted) {
+      // Claimed, not started, and the process is going away: hand it straight back.
+      await releaseVideoLease(deps.db, video.id, owner).catch(() => {});
+      return;
+    }
     const started = Date.now();
     try {
-      const { outcome } = await refreshClaimed(deps, video, now, owner, 'poller');
+      // An aborted call reads as "temporarily unavailable": the refresh records that and releases the lease itself.
+      const { outcome } = await refreshClaimed(workDeps, video, now, owner, 'poller');
       deps.metrics?.pollLatency.observe({ result: outcome?.kind ?? 'unchanged' }, (Date.now() - started) / 1000);
     } catch (error) {
       deps.metrics?.pollLatency.observe({ result: 'error' }, (Date.now() - started) / 1000);
@@ -81,6 +94,7 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
     } finally {
       await heartbeat.stop();
     }
+    if (controller.signal.aborted) return claim.videos.length;
     await sweepIfDue();
     deps.metrics?.autoRetries.inc(await startDueRetries(deps, options.batchSize));
     return claim.videos.length;
@@ -103,10 +117,33 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
     start() {
       loop ??= run();
     },
-    async stop() {
+    async stop({ graceMs } = {}) {
       controller.abort();
-      await loop;
+      if (!loop) return;
+      const timer =
+        graceMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              deps.logger.warn({ graceMs }, 'Work still running at the end of the grace period: aborting it and releasing its leases');
+              cutShort.abort();
+            }, graceMs);
+      try {
+        await loop;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     runOnce,
+  };
+}
+
+/** The provider with `signal` on every status and content call (creates are never cut: their outcome would be lost). */
+function abortableProvider(provider: VideoProvider, signal: AbortSignal): VideoProvider {
+  const withSignal = (own: AbortSignal | undefined) => ({ signal: own ? AbortSignal.any([own, signal]) : signal });
+  return {
+    create: (params, options) => provider.create(params, options),
+    findCreated: (params, since, known) => provider.findCreated(params, since, known),
+    retrieve: (jobId, options) => provider.retrieve(jobId, withSignal(options?.signal)),
+    download: (jobId, variant, options) => provider.download(jobId, variant, withSignal(options?.signal)),
   };
 }

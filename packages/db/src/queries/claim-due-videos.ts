@@ -1,4 +1,4 @@
-import { and, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { videos, type Video } from '../schema';
 import type { Database } from '../types';
 import { isActiveGeneration } from './active-status';
@@ -39,4 +39,19 @@ export async function claimDueVideos(db: Database, args: { owner: string; limit:
     .returning({ ...getTableColumns(videos), dbNowMs: sql<number>`extract(epoch from now())::float8 * 1000` });
   const dbNowMs = rows[0] ? Number(rows[0].dbNowMs) : Date.now();
   return { videos: rows.map(({ dbNowMs: _ignored, ...video }) => video), dbNowMs };
+}
+
+/**
+ * Renews the leases `owner` still holds on `ids` to at least `leaseMs` from now (never shortening a longer one). A
+ * worker calls it while their refreshes are under way, so a lease only runs out when its holder has stopped (died,
+ * paused, cut off), and a claim waiting for the upstream budget or a concurrency slot is not taken over meanwhile.
+ */
+export async function renewVideoLeases(db: Database, args: { ids: string[]; owner: string; leaseMs: number }): Promise<number> {
+  if (args.ids.length === 0) return 0;
+  const rows = await db
+    .update(videos)
+    .set({ leaseUntil: sql`greatest(${videos.leaseUntil}, now() + ${args.leaseMs} * interval '1 millisecond')` })
+    .where(and(inArray(videos.id, args.ids), eq(videos.leaseOwner, args.owner)))
+    .returning({ id: videos.id });
+  return rows.length;
 }

@@ -19,7 +19,7 @@ export interface FailStuckArgs {
   message: string;
   /** Attempts a video may have in total; below it a stuck failure schedules an automatic retry. */
   maxAttempts: number;
-  /** First retry delay; doubles per attempt (with jitter), capped at 32x. */
+  /** The first automatic retry comes base..2*base later; doubles per attempt (with jitter), capped at 32*base. */
   retryBaseMs: number;
 }
 
@@ -55,8 +55,10 @@ export async function failStuckGenerations(db: Database, args: FailStuckArgs): P
             next_poll_at = null,
             lease_owner = null,
             lease_until = null,
+            -- The same plan as a transient upstream failure gets (core's retryDelayMs for the next attempt, equal
+            -- jitter): the first retry after base..2*base, doubling per attempt, capped at 32*base.
             auto_retry_at = case when stuck.attempt < ${args.maxAttempts}
-              then now() + ${args.retryBaseMs} * power(2, least(stuck.attempt - 1, 5)) * (0.5 + random() / 2) * interval '1 millisecond'
+              then now() + ${args.retryBaseMs} * power(2, least(stuck.attempt, 5)) * (0.5 + random() / 2) * interval '1 millisecond'
               else null end,
             updated_at = now()
         from stuck

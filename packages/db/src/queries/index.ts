@@ -15,7 +15,7 @@ export { claimVideoForRefresh, extendVideoLease, releaseVideoLease, type Refresh
 export { commitVideoChange, VIDEO_CHANGED_CHANNEL, type CommittedChange, type VideoChange } from './commit-video-change';
 export { beginGenerationAttempt, type BeganAttempt } from './begin-generation-attempt';
 export { listPastDurations } from './list-past-durations';
-export { claimDueVideos, type DueClaim } from './claim-due-videos';
+export { claimDueVideos, renewVideoLeases, type DueClaim } from './claim-due-videos';
 export { claimDueRetries } from './claim-due-retries';
 export { failStuckGenerations, type FailStuckArgs, type StuckFailure } from './fail-stuck-generations';
 export { countActiveByStatus } from './count-active-by-status';
