@@ -17,6 +17,7 @@ import { startSimulator, type RequestLogEntry, type Simulator } from '@sora-moni
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { spawnServer, waitForUrl, type ServerProcess } from './server-process';
+import { waitUntil as waitFor } from '@sora-monitor/core/testing';
 
 /*
  * Several real server processes (ROLE=worker) on one fresh PostgreSQL database, all talking to one simulator that
@@ -195,21 +196,13 @@ export function isDownloading(row: Video): boolean {
   return row.soraGenerationStatus === 'in_progress' && row.soraProgress === 100 && row.leaseOwner !== null;
 }
 
-export async function waitUntil<T>(
+/** Multi-process conditions take longer: a default of 20 s, checked every 50 ms. */
+export function waitUntil<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 50 } = {},
+  options: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `Condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2_000)}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return waitFor(read, done, { timeoutMs: 20_000, intervalMs: 50, ...options });
 }
 
 /** Pairs of requests on one job (creates excluded) whose lifetimes overlap. */

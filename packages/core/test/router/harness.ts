@@ -15,6 +15,7 @@ import pino from 'pino';
 import { appRouter, createCaller, type AppServices, type RouterOutputs } from '../../src';
 import type { GenerationSettings } from '../../src/generations';
 import { createAppServices } from '../../src/services';
+import { sleep, waitUntil } from '../../src/testing';
 
 /*
  * The integration harness: a real database (in-memory PGlite, or a fresh PostgreSQL database when TEST_DATABASE_URL
@@ -175,23 +176,7 @@ export async function startHarness(
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Calls `read` every few milliseconds until `done` holds; fails with the last value after `timeoutMs`. */
-export async function waitUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  { timeoutMs = 15_000, intervalMs = 15 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await sleep(intervalMs);
-  }
-}
+export { sleep, waitUntil };
 
 /** Polls sora.status (as the web app does) until the generation reaches one of `statuses`. */
 export function pollStatus(

@@ -30,6 +30,7 @@ import { startGeneration, type GenerationDeps, type GenerationSettings } from '.
 import type { Metrics } from '../../src/metrics';
 import { createAppServices } from '../../src/services';
 import { createPoller, type Poller, type PollerOptions } from '../../src/worker';
+import { sleep, waitUntil } from '../../src/testing';
 
 /*
  * The worker's integration harness: a real database (in-memory PGlite, or a fresh PostgreSQL database when
@@ -221,23 +222,7 @@ export async function startWorkerHarness(
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Calls `read` until `done` holds; fails with the last value after `timeoutMs`. */
-export async function waitUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  { timeoutMs = 10_000, intervalMs = 20 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await sleep(intervalMs);
-  }
-}
+export { sleep, waitUntil };
 
 /** Runs the poller pass by pass (making everything due first) until `done` holds. */
 export async function driveUntil<T>(
