@@ -9,7 +9,8 @@ import {
   type NewGeneration,
   type Video,
 } from '../src';
-import { createTestDb, testDbKind, type TestDb } from '../src/testing';
+import postgres from 'postgres';
+import { createTestDb, testDatabaseUrl, testDbKind, type TestDb } from '../src/testing';
 import { createUser, createVideo } from './support/fixtures';
 
 function attempt(video: Video, number: number, extra: Partial<NewGeneration> = {}): NewGeneration {
@@ -69,13 +70,41 @@ describe(`generations and events (${testDbKind()})`, () => {
     expect((await listEventsForVideo(db, video.id)).map((e) => e.id)).toEqual([second.id, first.id]);
     expect((await listEventsForVideo(db, video.id, { limit: 1 })).map((e) => e.id)).toEqual([second.id]);
 
-    expect((await listEventsForUserSince(db, userId, 0, { limit: 10 })).map((e) => e.id)).toEqual([first.id, second.id, third.id]);
-    expect((await listEventsForUserSince(db, userId, first.id, { limit: 10 })).map((e) => e.id)).toEqual([second.id, third.id]);
-    expect((await listEventsForUserSince(db, userId, first.id, { limit: 1 })).map((e) => e.id)).toEqual([second.id]);
+    expect((await listEventsForUserSince(db, userId, 0, { limit: 10 })).events.map((e) => e.id)).toEqual([first.id, second.id, third.id]);
+    expect((await listEventsForUserSince(db, userId, first.id, { limit: 10 })).events.map((e) => e.id)).toEqual([second.id, third.id]);
+    expect((await listEventsForUserSince(db, userId, first.id, { limit: 1 })).events.map((e) => e.id)).toEqual([second.id]);
     expect(
-      (await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: otherVideo.id })).map((e) => e.id),
+      (await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: otherVideo.id })).events.map((e) => e.id),
     ).toEqual([third.id]);
     // Another user's video id yields nothing, not their events.
-    expect(await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: stranger.id })).toEqual([]);
+    expect(await listEventsForUserSince(db, userId, 0, { limit: 10, videoId: stranger.id })).toEqual({ events: [], heldBack: false });
   });
+  if (testDbKind() === 'postgres') {
+    it('holds back an event while an older transaction is open anywhere on the server, and says so', async () => {
+      const userId = await createUser(db);
+      const video = await createVideo(db, userId);
+      // An unrelated write transaction in another database: it holds the server-wide snapshot horizon back.
+      const other = postgres(testDatabaseUrl('postgres'), { max: 1, onnotice: () => {} });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const open = new Promise<void>((resolve) => (started = resolve));
+      const blocker = other.begin(async (tx) => {
+        await tx`select pg_current_xact_id()`;
+        started();
+        await released;
+      });
+      try {
+        await open;
+        const event = await insertEvent(db, { videoId: video.id, userId, actor: 'system', type: 'status_changed' });
+        expect(await listEventsForUserSince(db, userId, 0, { limit: 10 })).toEqual({ events: [], heldBack: true });
+        release();
+        await blocker;
+        expect((await listEventsForUserSince(db, userId, 0, { limit: 10 })).events.map((e) => e.id)).toEqual([event.id]);
+      } finally {
+        release();
+        await other.end();
+      }
+    });
+  }
 });

@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 
 /** A subscriber's doorbell: rings when something of its user's may have changed. */
 export interface ChangeSignal {
-  /** Resolves at the next change hint (or at once if one arrived since the last wait), or when `signal` aborts. */
-  wait(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves at the next change hint (or at once if one arrived since the last wait), when `signal` aborts, or after
+   * `timeoutMs` when given (for data no hint will announce).
+   */
+  wait(signal?: AbortSignal, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -67,15 +70,17 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen'>, logger: L
       byUser.set(userId, wakers);
 
       return {
-        wait(signal) {
+        wait(signal, timeoutMs) {
           if (pending || signal?.aborted) {
             pending = false;
             return Promise.resolve();
           }
           return new Promise<void>((resolve) => {
+            const timer = timeoutMs === undefined ? null : setTimeout(() => done(), timeoutMs);
             const done = () => {
               pending = false;
               resolveWait = null;
+              if (timer) clearTimeout(timer);
               signal?.removeEventListener('abort', done);
               resolve();
             };

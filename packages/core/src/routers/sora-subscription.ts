@@ -8,6 +8,7 @@ import { protectedProcedure } from '../trpc/init';
 import { toEventView, toVideoView } from './views';
 
 const PAGE = 100;
+const HELD_BACK_RECHECK_MS = 250;
 
 const onUpdateInput = z.strictObject({
   videoId: z.uuid({ message: 'videoId must be a UUID' }).optional(),
@@ -45,7 +46,7 @@ export const onUpdateProcedure = protectedProcedure
         if (current) yield tracked(String(cursor), { event: null, video: toVideoView(current) });
       }
       while (!signal?.aborted) {
-        const events = await listEventsForUserSince(ctx.db, userId, cursor, { videoId, limit: PAGE });
+        const { events, heldBack } = await listEventsForUserSince(ctx.db, userId, cursor, { videoId, limit: PAGE });
         const latest = new Map<string, Video | null>();
         for (const event of events) {
           cursor = event.id;
@@ -55,7 +56,8 @@ export const onUpdateProcedure = protectedProcedure
           if (video)
             yield tracked(String(event.id), { event: toEventView(event), video: toVideoView(video) });
         }
-        if (events.length < PAGE) await changes.wait(signal);
+        // Held back by an older open transaction: its end sends no hint, so look again shortly.
+      if (events.length < PAGE) await changes.wait(signal, heldBack ? HELD_BACK_RECHECK_MS : undefined);
       }
     } finally {
       changes.close();

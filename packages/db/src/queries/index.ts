@@ -5,7 +5,7 @@ export { getVideoForUser } from './get-video-for-user';
 export { insertEvent } from './insert-event';
 export { insertGeneration } from './insert-generation';
 export { insertVideo } from './insert-video';
-export { listEventsForUserSince } from './list-events-for-user-since';
+export { listEventsForUserSince, type EventsSince } from './list-events-for-user-since';
 export { listEventsForVideo } from './list-events-for-video';
 export { listGenerationsForVideo } from './list-generations-for-video';
 export { listVideosForUser, type ListVideosOptions, type VideoPage } from './list-videos-for-user';
