@@ -7,6 +7,7 @@ import { AuthPage } from './pages/AuthPage';
 import { NewVideoPage } from './pages/NewVideoPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { StatusPage } from './pages/StatusPage';
+import { TokensPage } from './pages/TokensPage';
 import { VideoPage } from './pages/VideoPage';
 import { VideosPage } from './pages/VideosPage';
 
@@ -45,6 +46,7 @@ export function App() {
         <Route path="/status" component={StatusPage} />
         <Route path="/" component={VideosPage} />
         <Route path="/new" component={NewVideoPage} />
+        <Route path="/tokens" component={TokensPage} />
         <Route path="/videos/:videoId">{(params) => <VideoPage key={params.videoId} videoId={params.videoId} />}</Route>
         <Route>
           <NotFoundPage />
@@ -72,6 +74,9 @@ export function App() {
             </Link>
             <Link href="/new" aria-current={location === '/new' ? 'page' : undefined}>
               New video
+            </Link>
+            <Link href="/tokens" aria-current={location === '/tokens' ? 'page' : undefined}>
+              API tokens
             </Link>
           </nav>
         ) : null}
