@@ -1,3 +1,4 @@
+import { resolveChaos, type ChaosOptions } from './chaos';
 import { DEFAULT_API_KEY, DEFAULT_GENERATION_MS, DEFAULT_HOST, type SimulatorOptions } from './options';
 
 export const DEFAULT_CLI_PORT = 4010;
@@ -45,13 +46,51 @@ export function readCliConfig(env: NodeJS.ProcessEnv): SimulatorOptions {
   if (webhookSecret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret)) {
     throw new CliConfigError("SIM_WEBHOOK_SECRET must be 'whsec_' followed by base64");
   }
+  const chaos = chaosVar(env);
   return {
     port,
     host,
     apiKey,
     generationMs,
     ...(webhookUrl && webhookSecret ? { webhookUrl, webhookSecret } : {}),
+    ...(chaos ? { chaos } : {}),
   };
+}
+
+const CHAOS_NUMBER_KEYS = [
+  'unavailableRate',
+  'rateLimitBurstEvery',
+  'rateLimitBurstLength',
+  'latencySpikeRate',
+  'latencySpikeMs',
+  'malformedJsonRate',
+  'resetDownloadRate',
+  'seed',
+] as const;
+
+/** SIM_CHAOS='unavailableRate=0.3,malformedJsonRate=0.1,seed=7': the `chaos` option as one variable. */
+function chaosVar(env: NodeJS.ProcessEnv): ChaosOptions | undefined {
+  const raw = nonEmpty(env, 'SIM_CHAOS');
+  if (raw === undefined) return undefined;
+  const chaos: Record<string, number | boolean> = {};
+  for (const pair of raw.split(',')) {
+    const [key = '', value = '', ...rest] = pair.split('=').map((part) => part.trim());
+    if (key === 'faultCreates' && (value === 'true' || value === 'false') && rest.length === 0) {
+      chaos[key] = value === 'true';
+    } else if ((CHAOS_NUMBER_KEYS as readonly string[]).includes(key) && value !== '' && rest.length === 0) {
+      chaos[key] = Number(value);
+    } else {
+      throw new CliConfigError(
+        `SIM_CHAOS must be key=value pairs separated by commas (keys: ${CHAOS_NUMBER_KEYS.join(', ')}, faultCreates=true|false), got '${pair}'`,
+      );
+    }
+  }
+  try {
+    resolveChaos(chaos); // validated here so a bad value names the variable
+  } catch (error) {
+    throw new CliConfigError(`SIM_CHAOS: ${(error as Error).message}`);
+  }
+  return chaos;
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

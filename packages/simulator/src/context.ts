@@ -1,4 +1,5 @@
 import type { Assets } from './assets';
+import type { Chaos } from './chaos';
 import { videoNotFound } from './errors';
 import { transientFaultFor } from './job-faults';
 import type { Job, JobStore } from './jobs';
@@ -13,6 +14,7 @@ export interface SimContext {
   assets: Assets;
   log: RequestLog;
   watcher: TerminalWatcher;
+  chaos: Chaos;
 }
 
 /**

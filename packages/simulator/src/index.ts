@@ -5,6 +5,7 @@ export {
   type SimulatorLogger,
   type SimulatorOptions,
 } from './options';
+export type { ChaosOptions, ChaosStats } from './chaos';
 export type { RequestLogEntry } from './request-log';
 export { SCENARIO_MARKERS, parseScenario, type Scenario, type ScenarioMarker } from './scenarios';
 export { createSigner, type WebhookHeaders, type WebhookSigner } from './webhooks';

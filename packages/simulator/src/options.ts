@@ -1,3 +1,4 @@
+import { resolveChaos, type ChaosOptions, type ResolvedChaos } from './chaos';
 import type { WebhookTarget } from './webhooks';
 
 /** The slice of a pino-style logger the simulator uses. */
@@ -24,6 +25,8 @@ export interface SimulatorOptions {
   logger?: SimulatorLogger;
   /** Advice in `retry-after-ms` on 429/503 answers; default generationMs / 20, between 10 ms and 1 s. */
   retryAfterMs?: number;
+  /** Process-wide random faults (503s, 429 bursts, latency spikes, broken JSON, cut downloads); see chaos.ts. */
+  chaos?: ChaosOptions;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -43,6 +46,8 @@ export interface ResolvedOptions {
   webhookRetryDelaysMs: number[];
   /** How often completed/failed jobs are looked for, so webhooks fire without anyone polling. */
   watchIntervalMs: number;
+  /** Null: no process-wide faults (the default). */
+  chaos: ResolvedChaos | null;
 }
 
 const SILENT_LOGGER: SimulatorLogger = { info: () => {}, warn: () => {} };
@@ -83,6 +88,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     retryAfterMs,
     webhookRetryDelaysMs: [scaled, scaled * 4, scaled * 16],
     watchIntervalMs: clamp(Math.round(generationMs / 40), 5, 250),
+    chaos: resolveChaos(options.chaos),
   };
 }
 

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { truncatedJson } from './chaos';
 import type { SimContext } from './context';
 import { ApiError, incorrectApiKey, missingApiKey } from './errors';
 import { registerContentRoutes } from './routes/content';
@@ -62,6 +64,17 @@ export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', async (request) => checkApiKey(request, ctx.options.apiKey));
+      // Process-wide chaos runs after auth (a bad key is still a 401) and before the job's own scripted faults.
+      v1.addHook('onRequest', async (request) => {
+        const decision = ctx.chaos.decide(request.raw, isCreate(request));
+        if (decision.delayMs > 0) await sleep(decision.delayMs);
+        if (decision.error) throw decision.error;
+      });
+      v1.addHook('onSend', async (request, reply, payload) =>
+        reply.statusCode === 200 && typeof payload === 'string' && ctx.chaos.breaksJson(request.raw)
+          ? truncatedJson(payload)
+          : payload,
+      );
       registerVideoRoutes(v1, ctx);
       registerContentRoutes(v1, ctx);
     },
@@ -69,6 +82,12 @@ export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
   );
   registerSimRoutes(app, ctx);
   return app;
+}
+
+/** POST /videos and remixes: the requests that make a job (and cost money upstream). */
+function isCreate(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url ?? '';
+  return request.method === 'POST' && (route === '/v1/videos' || route.endsWith('/remix'));
 }
 
 /** OpenAI's `Authorization: Bearer`, or Azure's `api-key` header, so an AzureOpenAI client works too. */

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { loadAssets } from './assets';
+import { Chaos, resolveChaos, type ChaosOptions, type ChaosStats } from './chaos';
 import type { SimContext } from './context';
 import { JobStore } from './jobs';
 import { resolveOptions, type SimulatorOptions } from './options';
@@ -18,6 +19,10 @@ export interface Simulator {
   /** Every request served so far (oldest first), a copy. */
   requests(): RequestLogEntry[];
   clearRequests(): void;
+  /** How many of each `chaos` fault were dealt so far (all zero without the option). */
+  chaosStats(): ChaosStats;
+  /** Replaces the `chaos` option (null: none) and starts afresh: random source at its seed, stats at zero. */
+  setChaos(chaos: ChaosOptions | null): void;
   /** Points webhook deliveries somewhere else (a secret is needed the first time), or turns them off with null. */
   setWebhook(url: string | null, secret?: string): void;
   /** Stops timers and pending webhook retries, cuts open connections, and frees the port. Safe to call twice. */
@@ -37,7 +42,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   webhooks.setTarget(options.webhook);
   let webhookTarget: WebhookTarget | null = options.webhook;
   const watcher = new TerminalWatcher(store, webhooks, options.watchIntervalMs);
-  const ctx: SimContext = { options, store, log, watcher, assets: await loadAssets() };
+  const chaos = new Chaos(options.chaos, options.retryAfterMs);
+  const ctx: SimContext = { options, store, log, watcher, chaos, assets: await loadAssets() };
 
   const app = await buildServer(ctx);
   try {
@@ -55,7 +61,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const origin = `http://${urlHost(options.host)}:${port}`;
   const url = `${origin}/v1`;
   options.logger.info(
-    { url, generationMs: options.generationMs, webhookUrl: webhookTarget?.url ?? null },
+    { url, generationMs: options.generationMs, webhookUrl: webhookTarget?.url ?? null, chaos: options.chaos },
     'Sora simulator listening',
   );
 
@@ -66,6 +72,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     apiKey: options.apiKey,
     requests: () => log.entries(),
     clearRequests: () => log.clear(),
+    chaosStats: () => chaos.stats(),
+    setChaos: (next) => chaos.reset(resolveChaos(next ?? undefined)), // validates before anything changes
     setWebhook(targetUrl, secret) {
       let next: WebhookTarget | null = null;
       if (targetUrl !== null) {

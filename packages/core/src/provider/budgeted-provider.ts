@@ -1,5 +1,5 @@
 import type { UpstreamBudget } from './upstream-budget';
-import type { UpstreamFailure, VideoProvider } from './types';
+import type { CreateResult, UpstreamFailure, VideoProvider } from './types';
 
 export interface ProviderObserver {
   /** Called after every upstream call with its operation, how it ended and how long it took. */
@@ -37,10 +37,41 @@ export function withUpstreamBudget(provider: VideoProvider, budget: UpstreamBudg
       if (retryAfter !== null) await budget.pauseFor(retryAfter);
       return result;
     };
+  const create = wrap('create', provider.create.bind(provider));
   return {
-    create: wrap('create', provider.create.bind(provider)),
+    create: (params, options) => retryRateLimitedCreate(() => create(params, options), budget, options?.signal),
     findCreated: wrap('findCreated', provider.findCreated.bind(provider)),
     retrieve: wrap('retrieve', provider.retrieve.bind(provider)),
     download: wrap('download', provider.download.bind(provider)),
   };
+}
+
+/** A 429 on a create is a promise that no job was made, so asking again cannot duplicate a paid job. */
+const CREATE_RATE_LIMIT_RETRIES = 3;
+/** Beyond this the user is better told (the generate call should not hang); the attempt then fails as before. */
+const CREATE_RATE_LIMIT_MAX_WAIT_MS = 20_000;
+/** The pause before the first retry when the upstream gave no retry-after; it doubles per retry. */
+const CREATE_RATE_LIMIT_FALLBACK_MS = 1_000;
+
+/**
+ * A create refused with 429 is asked again after the retry-after (through the shared budget, which that 429 paused),
+ * a few times: a burst of 429s must not fail a generation that was never started. Any other outcome, above all an
+ * unknown one (5xx, connection lost), is returned as it is: retrying those could create a second job.
+ */
+async function retryRateLimitedCreate(
+  create: () => Promise<CreateResult>,
+  budget: UpstreamBudget,
+  signal: AbortSignal | undefined,
+): Promise<CreateResult> {
+  let waitedMs = 0;
+  for (let retry = 0; ; retry += 1) {
+    const result = await create();
+    const failure = result.kind === 'not_created' ? result.failure : null;
+    if (failure?.kind !== 'unavailable' || failure.reason !== 'rate_limited') return result;
+    const waitMs = failure.retryAfterMs ?? CREATE_RATE_LIMIT_FALLBACK_MS * 2 ** retry;
+    if (retry >= CREATE_RATE_LIMIT_RETRIES || waitedMs + waitMs > CREATE_RATE_LIMIT_MAX_WAIT_MS || signal?.aborted) return result;
+    waitedMs += waitMs;
+    // Usually already paused by the wrapper; without a retry-after this is the only back-off.
+    await budget.pauseFor(waitMs);
+  }
 }

@@ -50,7 +50,14 @@ export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): vo
         variant === 'video' && job.scenario.sizeMb !== null
           ? paddedMp4Body(asset.bytes, job.scenario.sizeMb * MIB)
           : bufferBody(asset.bytes);
-      await sendContent(reply, body, asset.contentType, job.scenario, ctx.options.generationMs);
+      const reset = job.scenario.downloadReset || ctx.chaos.resetsDownload(request.raw);
+      await sendContent(
+        reply,
+        body,
+        asset.contentType,
+        { ...job.scenario, downloadReset: reset },
+        ctx.options.generationMs,
+      );
       return reply;
     },
   );
