@@ -16,6 +16,17 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** A positive amount of US dollars (cents at most), or `off` for no cap at all. */
+const spendCapFromEnv = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(off|\d+(\.\d{1,2})?)$/i, 'must be an amount in US dollars such as 50 or 12.50, or off')
+    .transform((value) => (value.toLowerCase() === 'off' ? null : Number(value)))
+    .refine((value) => value === null || value > 0, 'must be more than 0 (use off for no cap)')
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intFromEnv(3000, 0, 65_535),
@@ -51,6 +62,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIM_GENERATION_MS: intFromEnv(20_000, 50, 3_600_000),
   SHUTDOWN_GRACE_MS: intFromEnv(10_000, 100, 600_000),
+  // Per-user request limits (0 turns one off); see DEFAULT_RATE_LIMITS in packages/core for why these numbers.
+  RATE_LIMIT_GENERATE_PER_MIN: intFromEnv(20, 0, 100_000),
+  RATE_LIMIT_STATUS_PER_MIN: intFromEnv(600, 0, 1_000_000),
+  RATE_LIMIT_CONTENT_PER_MIN: intFromEnv(600, 0, 1_000_000),
+  RATE_LIMIT_SIGN_IN_PER_EMAIL: intFromEnv(10, 0, 100_000),
+  DAILY_SPEND_CAP_USD: spendCapFromEnv(50),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -112,5 +129,12 @@ function toConfig(env: z.infer<typeof envSchema>) {
     logLevel: env.LOG_LEVEL,
     simulatorGenerationMs: env.SIM_GENERATION_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    rateLimits: {
+      generate: { max: env.RATE_LIMIT_GENERATE_PER_MIN, windowSec: 60 },
+      status: { max: env.RATE_LIMIT_STATUS_PER_MIN, windowSec: 60 },
+      content: { max: env.RATE_LIMIT_CONTENT_PER_MIN, windowSec: 60 },
+      signInPerEmail: { max: env.RATE_LIMIT_SIGN_IN_PER_EMAIL, windowSec: 15 * 60 },
+    },
+    dailySpendCapUsd: env.DAILY_SPEND_CAP_USD,
   };
 }

@@ -34,7 +34,10 @@ export function createServices(
     trustedOrigins: options.trustedOrigins,
     logger: options.logger,
     version: options.version,
+    // Driver messages, SQL and stack traces help while developing; in production they stay in the log.
+    exposeErrors: config.nodeEnv !== 'production',
     upstreamRequestsPerMinute: config.upstreamRequestsPerMinute,
+    rateLimits: config.rateLimits,
     settings: {
       pollIntervalMs: config.pollIntervalMs,
       statusFreshnessMs: config.statusFreshnessMs,
@@ -45,6 +48,7 @@ export function createServices(
       stuckTimeoutMs: config.stuckTimeoutMs,
       maxAttempts: config.maxAttempts,
       retryBaseMs: config.retryBaseMs,
+      dailySpendCapUsd: config.dailySpendCapUsd,
     },
   });
 }

@@ -221,6 +221,12 @@ export async function startServerProcess(options: {
         OPENAI_API_KEY: options.simulator.apiKey,
         OPENAI_BASE_URL: options.simulator.url,
         AUTH_SECRET,
+        // One benchmark user sends far more than a person would (1,000 status pollers, thousands of requests a
+        // second); the per-user limits and the spend cap are not what is measured here.
+        RATE_LIMIT_GENERATE_PER_MIN: '0',
+        RATE_LIMIT_STATUS_PER_MIN: '0',
+        RATE_LIMIT_CONTENT_PER_MIN: '0',
+        DAILY_SPEND_CAP_USD: 'off',
         ...options.env,
       },
       // The "listening" line is logged at info; at warn, readiness is the health route answering.

@@ -7,3 +7,6 @@ export * from './provider';
 export * from './services';
 export * from './worker';
 export * from './metrics';
+export * from './rate-limits/user-rate-limits';
+export { internalErrorMessage } from './trpc/internal-error';
+export { DATABASE_UNAVAILABLE_MESSAGE, rethrowDatabaseUnavailable } from './trpc/errors';

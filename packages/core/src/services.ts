@@ -8,6 +8,7 @@ import { createVideoChangeHub } from './events';
 import { createLeaseOwnerFactory, createRefresher, DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './generations';
 import { createMetrics, type Metrics } from './metrics';
 import { createOpenAIProvider, createUpstreamBudget, withUpstreamBudget } from './provider';
+import { createUserRateLimits, type RateLimitSettings } from './rate-limits/user-rate-limits';
 import type { AppServices, ProviderInfo, Readiness } from './trpc/context';
 
 const DEFAULT_UPSTREAM_RPM = 120;
@@ -28,6 +29,10 @@ export interface AppServicesOptions {
   registry?: Registry;
   signInRateLimit?: RateLimitRule;
   signUpRateLimit?: RateLimitRule;
+  /** Show unexpected errors' own messages to callers (development); unset masks them, as production must. */
+  exposeErrors?: boolean;
+  /** Per-user request limits; unset ones keep DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 /**
@@ -79,6 +84,8 @@ export async function createAppServices(
     generations,
     refresh: createRefresher(generations),
     videoChanges,
+    exposeErrors: options.exposeErrors ?? false,
+    rateLimits: createUserRateLimits(options.rateLimits),
   };
   return { services, metrics, registry, close: () => videoChanges.stop() };
 }

@@ -14,7 +14,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { FieldError } from '../components/FieldError';
 import { SimulatorMarkers } from '../components/SimulatorMarkers';
-import { errorMessage, fieldErrors } from '../lib/errors';
+import { errorCode, errorMessage, fieldErrors } from '../lib/errors';
 import { formatSize, formatUsd } from '../lib/format';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { invalidateVideoList } from '../lib/video-list';
@@ -69,8 +69,15 @@ export function NewVideoPage() {
     }
     try {
       await generate.mutateAsync({ videoId });
-    } catch {
-      // The video exists; its page shows why the generation did not start and offers to try again.
+    } catch (error) {
+      // Refused before anything was recorded (the daily spending limit, too many starts): the video's page could not
+      // say why, so say it here. Other failures are recorded on the video, whose page explains them.
+      const code = errorCode(error);
+      if (code === 'FORBIDDEN' || code === 'TOO_MANY_REQUESTS') {
+        setFormError(`${errorMessage(error)} The video was saved in My videos without starting.`);
+        await invalidateVideoList(queryClient);
+        return;
+      }
     }
     await invalidateVideoList(queryClient);
     navigate(`/videos/${videoId}`);

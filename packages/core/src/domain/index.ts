@@ -16,3 +16,5 @@ export * from './status';
 export * from './steps';
 export * from './stuck';
 export * from './transition';
+export * from './spend-cap';
+export * from './batch';

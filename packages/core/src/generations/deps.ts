@@ -18,6 +18,8 @@ export interface GenerationSettings {
   retryBaseMs: number;
   /** No progress for this long fails a generation as stuck (the sweeper, by the database clock). */
   stuckTimeoutMs: number;
+  /** Most a user's generations may cost per UTC day (estimated list price, USD); null means no cap. */
+  dailySpendCapUsd: number | null;
   /** Where the app serves a stored video. */
   contentUrl: (videoId: string) => string;
 }
@@ -41,5 +43,7 @@ export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {
   maxAttempts: 3,
   retryBaseMs: 30_000,
   stuckTimeoutMs: 15 * 60_000,
+  // Off unless configured: the server passes its own default (DAILY_SPEND_CAP_USD); library users opt in.
+  dailySpendCapUsd: null,
   contentUrl: (videoId) => `/api/videos/${videoId}/content`,
 };

@@ -1,5 +1,5 @@
 import { beginGenerationAttempt, commitVideoChange, type EventActor, type Video } from '@sora-monitor/db';
-import { AppError, assertCanStartGeneration, classifyFailure } from '../domain';
+import { AppError, assertCanStartGeneration, assertWithinDailySpendCap, classifyFailure } from '../domain';
 import type { GenerationDeps } from './deps';
 import { confirmJob } from './confirm-job';
 import { findLostJob } from './reconcile-create';
@@ -22,6 +22,8 @@ export async function startGeneration(
     videoId,
     actor,
     assertCanStart: (video) => assertCanStartGeneration({ status: video.soraGenerationStatus }),
+    // Checked before anything is sent upstream, for user starts and automatic retries alike.
+    assertCanSpend: (video, attemptsToday) => assertWithinDailySpendCap(deps.settings.dailySpendCapUsd, video, attemptsToday),
     message: GENERATION_REQUESTED_MESSAGE,
   });
   if (!began) throw new AppError('NOT_FOUND', 'Video not found');

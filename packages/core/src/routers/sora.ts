@@ -4,22 +4,27 @@ import { z } from 'zod';
 import { AppError, isTerminal } from '../domain';
 import { resetGeneration, startGeneration, toStatusView } from '../generations';
 import { videoProcedure } from '../trpc/init';
+import { rateLimitedVideoProcedure } from '../trpc/rate-limited';
 import { onUpdateProcedure } from './sora-subscription';
 import { attemptSchema, eventSchema, statusViewSchema } from './schemas';
 import { toAttemptView, toEventView } from './views';
+
+// generate and retry share one budget: both start a paid upstream job.
+const generateProcedure = rateLimitedVideoProcedure('generate');
+const statusProcedure = rateLimitedVideoProcedure('status');
 
 const HISTORY_EVENT_LIMIT = 500;
 const PAST_DURATION_SAMPLES = 20;
 
 export const soraRouter = {
   /** Starts a generation upstream; CONFLICT while one is active. */
-  generate: videoProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
+  generate: generateProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
     const video = await startGeneration(ctx.generations, ctx.user.id, ctx.video.id);
     return toStatusView(video);
   }),
 
   /** A user-initiated new attempt for a failed or reset generation. */
-  retry: videoProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
+  retry: generateProcedure.output(statusViewSchema).mutation(async ({ ctx }) => {
     const status = ctx.video.soraGenerationStatus;
     if (status === 'completed') throw new AppError('BAD_REQUEST', 'This video is already complete; there is nothing to retry.');
     if (status === 'not_started' && !ctx.video.currentGenerationId) {
@@ -33,7 +38,7 @@ export const soraRouter = {
    * The seed's status endpoint. Terminal generations come from the database with no upstream call; active ones are
    * refreshed when the stored state is older than the freshness window, through the one shared refresh path.
    */
-  status: videoProcedure.output(statusViewSchema).query(async ({ ctx }) => {
+  status: statusProcedure.output(statusViewSchema).query(async ({ ctx }) => {
     if (isTerminal(ctx.video.soraGenerationStatus) || ctx.video.soraGenerationStatus === 'not_started') {
       return toStatusView(ctx.video);
     }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Auth, RequestUser } from '../auth';
 import type { VideoChangeHub } from '../events';
 import type { GenerationDeps, Refresher } from '../generations';
+import type { UserRateLimits } from '../rate-limits/user-rate-limits';
 
 /** What the server knows about the upstream it talks to; shown to users so a demo is never mistaken for real. */
 export interface ProviderInfo {
@@ -25,6 +26,10 @@ export interface AppServices {
   generations: GenerationDeps;
   refresh: Refresher;
   videoChanges: VideoChangeHub;
+  /** Whether callers may see an unexpected error's own message; false in production (see errorFormatter). */
+  exposeErrors: boolean;
+  /** Per-user request limits (generate, status, content, sign-in per email); per process. */
+  rateLimits: UserRateLimits;
 }
 
 /** Everything a procedure may use. Built per request; nothing here reads process.env. */
@@ -33,4 +38,11 @@ export interface AppContext extends AppServices {
   user: RequestUser | null;
   /** The request's headers, for better-auth calls made on the user's behalf (API tokens). */
   headers: Headers;
+  /** The HTTP request's id (fastify's reqId), quoted in masked error messages so an operator can find the log line. */
+  requestId?: string;
+  /**
+   * Resolves the request's credentials again (session cookie or API token), so a long-lived subscription notices a
+   * sign-out or a revoked token and ends instead of streaming on.
+   */
+  reauthenticate: () => Promise<RequestUser | null>;
 }

@@ -3,6 +3,7 @@ import { soraEvents, soraGenerations, videos, type EventActor, type Generation, 
 import type { Database } from '../types';
 import { notify } from '../notify';
 import { VIDEO_CHANGED_CHANNEL } from './commit-video-change';
+import { listChargeableAttemptsToday, lockUserSpending, type ChargeableAttempt } from './todays-spend';
 import { isUuid } from './uuid';
 
 export interface BeganAttempt {
@@ -17,7 +18,18 @@ export interface BeganAttempt {
  */
 export async function beginGenerationAttempt(
   db: Database,
-  args: { userId: string; videoId: string; assertCanStart: (video: Video) => void; message: string; actor?: EventActor },
+  args: {
+    userId: string;
+    videoId: string;
+    assertCanStart: (video: Video) => void;
+    /**
+     * Vetoes by today's chargeable attempts (the daily spend cap). Runs under a per-user lock in this transaction,
+     * so concurrent starts by one user are checked one after the other, each seeing the others' attempts.
+     */
+    assertCanSpend?: (video: Video, attemptsToday: ChargeableAttempt[]) => void;
+    message: string;
+    actor?: EventActor;
+  },
 ): Promise<BeganAttempt | null> {
   if (!isUuid(args.videoId)) return null;
   return db.transaction(async (tx) => {
@@ -28,6 +40,10 @@ export async function beginGenerationAttempt(
       .for('update');
     if (!locked) return null;
     args.assertCanStart(locked);
+    if (args.assertCanSpend) {
+      await lockUserSpending(tx, locked.userId);
+      args.assertCanSpend(locked, await listChargeableAttemptsToday(tx, locked.userId));
+    }
 
     const [last] = await tx
       .select({ attempt: max(soraGenerations.attempt) })

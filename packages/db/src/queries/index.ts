@@ -14,6 +14,7 @@ export { notify } from '../notify';
 export { claimVideoForRefresh, extendVideoLease, releaseVideoLease, type RefreshClaim } from './claim-video-for-refresh';
 export { commitVideoChange, VIDEO_CHANGED_CHANNEL, type CommittedChange, type VideoChange } from './commit-video-change';
 export { beginGenerationAttempt, type BeganAttempt } from './begin-generation-attempt';
+export { listChargeableAttemptsToday, lockUserSpending, type ChargeableAttempt } from './todays-spend';
 export { listPastDurations } from './list-past-durations';
 export { claimDueVideos, renewVideoLeases, type DueClaim } from './claim-due-videos';
 export { claimDueRetries } from './claim-due-retries';

@@ -42,6 +42,8 @@ export const soraGenerations = pgTable(
       .on(t.jobId)
       .where(sql`${t.jobId} is not null`),
     index('sora_generations_video_attempt_idx').on(t.videoId, t.attempt.desc().nullsFirst()),
+    // Today's spending of one user (the daily spend cap, checked on every start).
+    index('sora_generations_user_requested_idx').on(t.userId, t.requestedAt),
   ],
 );
 

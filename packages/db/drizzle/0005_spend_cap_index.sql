@@ -1,0 +1,1 @@
+CREATE INDEX "sora_generations_user_requested_idx" ON "sora_generations" USING btree ("user_id","requested_at");

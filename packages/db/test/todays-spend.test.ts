@@ -1,0 +1,76 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertGeneration, soraGenerations, type Database } from '../src';
+import { chargeableAttemptsTodayQuery, listChargeableAttemptsToday } from '../src/queries/todays-spend';
+import { executeRows } from '../src/rows';
+import { createTestDb, testDbKind, type TestDb } from '../src/testing';
+import { createUser, createVideo } from './support/fixtures';
+
+/** Today's chargeable attempts of one user: what the daily spend cap adds up on every start. */
+describe(`today's spending (${testDbKind()})`, () => {
+  let testDb: TestDb;
+  let db: Database;
+  let userId: string;
+  let attempts = 0;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    db = testDb.handle.db;
+    userId = await createUser(db);
+    const other = await createUser(db);
+    const video = await createVideo(db, userId);
+    const othersVideo = await createVideo(db, other);
+    const attempt = async (
+      values: {
+        status: 'queued' | 'in_progress' | 'completed' | 'failed';
+        progress?: number;
+        yesterday?: boolean;
+      },
+      owner = userId,
+      videoId = video.id,
+    ) => {
+      const row = await insertGeneration(db, {
+        videoId,
+        userId: owner,
+        attempt: ++attempts,
+        status: values.status,
+        progress: values.progress ?? 0,
+        prompt: 'p',
+        model: 'sora-2',
+        size: '1280x720',
+        seconds: 4,
+      });
+      if (values.yesterday) {
+        await db
+          .update(soraGenerations)
+          .set({ requestedAt: sql`now() - interval '1 day'` })
+          .where(eq(soraGenerations.id, row.id));
+      }
+    };
+    await attempt({ status: 'queued' });
+    await attempt({ status: 'in_progress' });
+    await attempt({ status: 'completed' });
+    await attempt({ status: 'failed' }); // refused or failed early: not billed
+    await attempt({ status: 'failed', progress: 100 }); // rendered, then the download failed: billed
+    await attempt({ status: 'completed', yesterday: true }); // yesterday
+    await attempt({ status: 'completed' }, other, othersVideo.id); // someone else's
+    await db.execute(sql`analyze sora_generations`);
+  });
+  afterAll(() => testDb.cleanup());
+
+  it('counts active, completed and fully rendered attempts of today (UTC) for this user only', async () => {
+    expect(await listChargeableAttemptsToday(db, userId)).toHaveLength(4);
+  });
+
+  it('is served by sora_generations_user_requested_idx', async () => {
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return executeRows<Record<string, string>>(
+        tx,
+        sql`explain ${chargeableAttemptsTodayQuery(tx, userId)}`,
+      );
+    });
+    expect(rows.map((row) => Object.values(row).join(' ')).join('\n')).toContain(
+      'sora_generations_user_requested_idx',
+    );
+  });
+});
