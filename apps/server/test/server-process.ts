@@ -18,9 +18,12 @@ export interface ServerProcess {
   ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would. */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
+/**
+ * Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would. `nodeArgs` go before the entry
+ * point (e.g. another `--import` preload).
+ */
+export function spawnServer(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): ServerProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, ...(options.nodeArgs ?? []), 'src/main.ts'], {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH ?? '',

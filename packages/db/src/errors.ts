@@ -46,7 +46,9 @@ export class InvalidDatabaseUrlError extends Error {
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
   constructor(readonly cursor: string) {
-    super(`Invalid list cursor "${cursor.slice(0, 80)}": pass back the nextCursor of the previous page unchanged`);
+    super(
+      `Invalid list cursor "${cursor.slice(0, 80)}": pass back the nextCursor of the previous page unchanged`,
+    );
   }
 }
 
@@ -54,4 +56,49 @@ function describeCause(cause: unknown): string {
   if (cause instanceof AggregateError && cause.errors.length > 0) return describeCause(cause.errors[0]);
   if (cause instanceof Error) return cause.message || ('code' in cause ? String(cause.code) : cause.name);
   return String(cause);
+}
+
+/**
+ * Error codes that mean "the database cannot be reached right now", not "this query is wrong": network failures
+ * (Node's socket codes), postgres.js's own connection states, and PostgreSQL's connection and shutdown SQLSTATEs.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown: the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or in recovery
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+]);
+
+/**
+ * True when `error` (or anything in its cause chain: drizzle wraps driver errors, better-auth and our own code wrap
+ * them again) says the database is unreachable. Callers turn that into "try again in a moment" instead of a 500.
+ */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < 20) {
+    const current = pending.shift();
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    if (current instanceof DatabaseUnavailableError) return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (current instanceof AggregateError) pending.push(...(current.errors as unknown[]));
+    pending.push((current as { cause?: unknown }).cause);
+  }
+  return false;
 }

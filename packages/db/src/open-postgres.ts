@@ -24,7 +24,12 @@ const MIGRATION_LOCK_KEY = '7351902114';
 export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
   const target = parseDatabaseUrl(config.databaseUrl);
   const connection: ConnectionOptions = {
-    connect_timeout: config.connectTimeoutSeconds ?? 5,
+    // Short, so that while the server is unreachable a request fails within seconds (a 503) instead of hanging.
+    connect_timeout: config.connectTimeoutSeconds ?? 3,
+    // postgres.js waits its backoff before a closed connection tries again, and a query handed to that connection
+    // waits with it: the default grows to 20 s after a few failures, so while the server is down a health check or a
+    // request would hang that long. At most 1 s (jittered) keeps every request's failure, and the recovery, quick.
+    backoff: (retries: number) => Math.min(0.1 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
     // NOTICEs such as "schema drizzle already exists, skipping" are not worth a log line.
     onnotice: () => undefined,
   };

@@ -28,7 +28,7 @@ export type DbConfig =
       databaseUrl: string;
       /** Pool size (default 10). */
       max?: number;
-      /** How long to wait for the server at start-up and on each new connection (default 5). */
+      /** How long to wait for the server at start-up and on each new connection (default 3). */
       connectTimeoutSeconds?: number;
     })
   | (CommonOptions & { dataDir: string })

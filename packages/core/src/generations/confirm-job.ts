@@ -1,4 +1,4 @@
-import { commitVideoChange, type EventActor, type Generation, type Video } from '@sora-monitor/db';
+import { commitVideoChange, dbNow, type EventActor, type Generation, type Video } from '@sora-monitor/db';
 import type { UpstreamVideo } from '../provider';
 import type { GenerationDeps } from './deps';
 import { nextPollAt } from './schedule';
@@ -11,7 +11,9 @@ export async function confirmJob(
   job: UpstreamVideo,
   options: { actor: EventActor; owner?: string; reconciled: boolean },
 ): Promise<Video | null> {
-  const now = new Date();
+  // The database clock, like every other timing decision: a process whose own clock is off would otherwise schedule
+  // the first poll minutes away (or in the past), and the stuck sweep would fail a healthy job meanwhile.
+  const now = await dbNow(deps.db);
   const committed = await commitVideoChange(deps.db, {
     videoId: video.id,
     userId: video.userId,

@@ -30,6 +30,9 @@ export interface Poller {
   runOnce(): Promise<number>;
 }
 
+/** The longest pause after failed iterations (a database outage): also bounds how late work resumes after it. */
+const MAX_FAILURE_BACKOFF_MS = 5_000;
+
 export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrency: 8, tickMs: 1_000, sweepIntervalMs: 60_000 };
 
 /**
@@ -101,15 +104,21 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
   }
 
   async function run(): Promise<void> {
+    let failures = 0;
     while (!controller.signal.aborted) {
       let claimed = 0;
+      let waitMs = options.tickMs;
       try {
         claimed = await runOnce();
+        if (failures > 0) deps.logger.info({ failures }, 'Poller iterations succeed again');
+        failures = 0;
       } catch (error) {
-        // A database outage must not kill the worker: log, wait a tick, try again.
-        deps.logger.error({ err: error }, 'Poller iteration failed');
+        // A database outage must not kill the worker, nor flood the log once per tick: log, back off, try again.
+        failures += 1;
+        waitMs = Math.min(options.tickMs * 2 ** failures, MAX_FAILURE_BACKOFF_MS);
+        deps.logger.error({ err: error, failures, retryInMs: waitMs }, 'Poller iteration failed');
       }
-      if (claimed < options.batchSize) await abortableDelay(options.tickMs, controller.signal);
+      if (claimed < options.batchSize) await abortableDelay(waitMs, controller.signal);
     }
   }
 
