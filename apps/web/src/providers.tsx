@@ -1,4 +1,5 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MAX_BATCH_SIZE } from '@sora-monitor/core/domain';
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { SESSION_KEY } from './lib/auth';
@@ -33,7 +34,7 @@ export function Providers({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/trpc' }),
-          false: httpBatchLink({ url: '/trpc' }),
+          false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_SIZE }),
         }),
       ],
     }),

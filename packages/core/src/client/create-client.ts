@@ -6,6 +6,7 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
+import { MAX_BATCH_SIZE } from './batch';
 import type { AppRouter } from './types';
 
 export interface SoraMonitorClientOptions {
@@ -51,7 +52,7 @@ export function createSoraMonitorClient(options: SoraMonitorClientOptions): Sora
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: trpcUrl, EventSource, eventSourceOptions: { fetch: streamFetch } }),
-        false: httpBatchLink({ url: trpcUrl, fetch: fetchImpl, headers: { authorization } }),
+        false: httpBatchLink({ url: trpcUrl, fetch: fetchImpl, headers: { authorization }, maxItems: MAX_BATCH_SIZE }),
       }),
     ],
   });

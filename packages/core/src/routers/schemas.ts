@@ -3,10 +3,20 @@ import { DEFAULTS, GENERATION_STATUSES, isSizeAllowed, MODELS, PROMPT_MAX_LENGTH
 
 export const generationStatusSchema = z.enum(GENERATION_STATUSES);
 
+/**
+ * The input of a procedure that takes none: nothing, or an empty object. Anything else (a key, a string) is a
+ * BAD_REQUEST naming what was sent, rather than silently ignored; strict like every other input.
+ */
+export const noInput = z.strictObject({}).optional();
+
+/** PostgreSQL text cannot hold U+0000: refused here, it is a BAD_REQUEST naming the field instead of a database error. */
+export const hasNoNul = (value: string) => !value.includes('\u0000');
+export const NO_NUL_MESSAGE = 'must not contain NUL characters';
+
 export const createVideoInput = z
   .strictObject({
-    title: z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_LENGTH, `title must be at most ${TITLE_MAX_LENGTH} characters`).optional(),
-    prompt: z.string().trim().min(1, 'prompt must not be empty').max(PROMPT_MAX_LENGTH, `prompt must be at most ${PROMPT_MAX_LENGTH} characters`),
+    title: z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_LENGTH, `title must be at most ${TITLE_MAX_LENGTH} characters`).refine(hasNoNul, `title ${NO_NUL_MESSAGE}`).optional(),
+    prompt: z.string().trim().min(1, 'prompt must not be empty').max(PROMPT_MAX_LENGTH, `prompt must be at most ${PROMPT_MAX_LENGTH} characters`).refine(hasNoNul, `prompt ${NO_NUL_MESSAGE}`),
     model: z.enum(MODELS, { message: `model must be one of ${MODELS.join(', ')}` }).default(DEFAULTS.model),
     size: z.enum(SIZES, { message: `size must be one of ${SIZES.join(', ')}` }).default(DEFAULTS.size),
     seconds: z

@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc/init';
+import { noInput } from './schemas';
 
 const healthOutput = z.object({
   ok: z.boolean(),
@@ -18,7 +19,7 @@ const healthOutput = z.object({
 
 export const systemRouter = {
   /** The first thing the web app shows: is the server up, is its database ready, is the provider simulated. */
-  health: publicProcedure.output(healthOutput).query(async ({ ctx }) => {
+  health: publicProcedure.input(noInput).output(healthOutput).query(async ({ ctx }) => {
     const { database } = await ctx.readiness();
     return {
       ok: database.reachable && database.migrated,
