@@ -1,15 +1,18 @@
 import type { AppContext, AppServices } from '@sora-monitor/core';
 import { appRouter } from '@sora-monitor/core';
-import { resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
+import { MAX_BATCH_SIZE } from '@sora-monitor/core/domain';
+import { rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { registerAuthRoutes } from './http/auth-routes';
 import { registerContentRoute } from './http/content-route';
+import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoutes } from './http/health';
 import { registerMetricsRoute } from './http/metrics-route';
 import { registerOriginCheck } from './http/origin-check';
+import { retryAfterHeader } from './http/rate-limit-reply';
 import { registerSpa } from './http/spa';
 import { registerWebhookRoute } from './http/webhook-route';
 
@@ -33,13 +36,14 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
     bodyLimit: 1_048_576,
     routerOptions: { maxParamLength: 5_000 },
   });
+  registerErrorHandler(app, { exposeErrors: services.exposeErrors });
 
   registerHealthRoutes(app, services.readiness);
   if (registry) registerMetricsRoute(app, registry);
   if (role === 'worker') return app;
 
   registerOriginCheck(app, trustedOrigins);
-  await registerAuthRoutes(app, services.auth);
+  await registerAuthRoutes(app, services.auth, services.rateLimits.signInPerEmail);
   registerContentRoute(app, services);
   await registerWebhookRoute(app, { db: services.db, refresh: services.refresh, secret: webhookSecret });
 
@@ -47,17 +51,23 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: async ({ req }): Promise<AppContext> => {
         const headers = toFetchHeaders(req.headers);
         return {
           ...services,
           headers,
-          user: await resolveRequestUser(services.auth, headers),
+          requestId: req.id,
+          // Context creation runs before the procedures' error mapping: a database outage is a 503 here too.
+          user: await resolveRequestUser(services.auth, headers).catch(rethrowDatabaseUnavailable),
+          reauthenticate: () => resolveRequestUser(services.auth, headers),
           logger: logger.child({ reqId: req.id }),
         };
       },
-      onError({ path, error }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'tRPC procedure failed');
+      // 429s (and 503s) carry `retry-after`; the body has the same wait as data.appError.retryAfterMs.
+      responseMeta: retryAfterHeader,
+      onError({ path, error, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.logger ?? logger).error({ err: error, path }, 'tRPC procedure failed');
       },
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
   });

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { isUnauthorized } from './errors';
 
 // better-auth's standard endpoints, called with plain fetch: the SPA needs four of them and no client library.
 
@@ -87,5 +88,16 @@ export function useSignOut() {
     } finally {
       startSession(queryClient, null);
     }
+  };
+}
+
+/**
+ * For subscriptions, which bypass the query cache's error handler: a stream the server ended with UNAUTHORIZED (a
+ * sign-out in another tab, say) sends the app back to sign in, like any other refused call.
+ */
+export function useEndSessionOnUnauthorized(): (error: unknown) => void {
+  const queryClient = useQueryClient();
+  return (error) => {
+    if (isUnauthorized(error)) queryClient.setQueryData(SESSION_KEY, null);
   };
 }

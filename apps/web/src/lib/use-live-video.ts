@@ -1,5 +1,6 @@
 import { isActive } from '@sora-monitor/core/domain';
 import { trpc, type StatusView } from '../trpc';
+import { useEndSessionOnUnauthorized } from './auth';
 import { ACTIVE_POLL_MS, newerStatus } from './generation';
 
 /**
@@ -9,6 +10,7 @@ import { ACTIVE_POLL_MS, newerStatus } from './generation';
  */
 export function useLiveVideo(videoId: string) {
   const utils = trpc.useUtils();
+  const onSubscriptionError = useEndSessionOnUnauthorized();
   const video = trpc.videos.get.useQuery({ videoId }, { retry: false });
   const enabled = video.isSuccess;
 
@@ -34,6 +36,7 @@ export function useLiveVideo(videoId: string) {
     { videoId },
     {
       enabled,
+      onError: onSubscriptionError,
       onData: (message) => {
         const { event, video: pushed } = message.data;
         utils.sora.status.setData({ videoId }, (current: StatusView | undefined) => newerStatus(current, pushed.generation));

@@ -3,6 +3,7 @@ import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { VideoCard } from '../components/VideoCard';
+import { useEndSessionOnUnauthorized } from '../lib/auth';
 import { errorMessage } from '../lib/errors';
 import { STATUS_LABELS } from '../lib/format';
 import { useDocumentTitle } from '../lib/use-document-title';
@@ -23,6 +24,7 @@ export function VideosPage() {
   const status = parseFilter(params.get('status'));
   const filterId = useId();
   const queryClient = useQueryClient();
+  const onSubscriptionError = useEndSessionOnUnauthorized();
   const list = useVideoList(status);
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   const anyActive = items.some((item) => isActive(item.generation.status));
@@ -32,6 +34,7 @@ export function VideosPage() {
   trpc.sora.onUpdate.useSubscription(
     {},
     {
+      onError: onSubscriptionError,
       onData: ({ data }) => {
         const pushed = data.video;
         const known = items.some((item) => item.id === pushed.id);

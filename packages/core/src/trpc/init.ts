@@ -1,28 +1,37 @@
-import { getVideoForUser } from '@sora-monitor/db';
+import { getVideoForUser, isDatabaseUnavailableError } from '@sora-monitor/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { AppError, isAppError } from '../domain';
 import type { AppContext } from './context';
-import { toTRPCError } from './errors';
+import { databaseUnavailableError, toTRPCError } from './errors';
+import { internalErrorMessage } from './internal-error';
+
+/** How often an open SSE stream is pinged; also how often it re-checks that its caller is still signed in. */
+export const SSE_PING_INTERVAL_MS = 10_000;
 
 const t = initTRPC.context<AppContext>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     // Validation errors travel flattened so clients can show each message next to its field.
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const appError = isAppError(error.cause) ? { field: error.cause.field ?? null, retryAfterMs: error.cause.retryAfterMs ?? null } : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, zodError, appError } };
+    // An unexpected error's text (driver message, SQL, hosts) stays in the log unless the server exposes errors
+    // (development). AppErrors are written for users and keep theirs. No ctx (context creation failed) masks too.
+    const masked = error.code === 'INTERNAL_SERVER_ERROR' && !appError && !ctx?.exposeErrors;
+    const message = masked ? internalErrorMessage(ctx?.requestId) : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, zodError, appError } };
   },
   sse: {
     // A ping keeps proxies from closing idle streams; the client reconnects if pings stop arriving.
-    ping: { enabled: true, intervalMs: 10_000 },
+    ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
     client: { reconnectAfterInactivityMs: 25_000 },
   },
 });
 
-/** Domain errors become the matching tRPC error, with their user-facing message. */
+/** Domain errors become the matching tRPC error, with their user-facing message; so does a database outage. */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isAppError(result.error.cause)) throw toTRPCError(result.error.cause);
+  if (!result.ok && isDatabaseUnavailableError(result.error.cause)) throw toTRPCError(databaseUnavailableError(result.error.cause));
   return result;
 });
 

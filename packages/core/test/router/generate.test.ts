@@ -130,6 +130,7 @@ describe('coalescing', () => {
       ...services,
       user: { id: ada.id, email: ada.email, name: ada.name, via: 'session' },
       headers: new Headers(),
+      reauthenticate: () => Promise.resolve({ id: ada.id, email: ada.email, name: ada.name, via: 'session' }),
       logger: services.generations.logger,
     });
 

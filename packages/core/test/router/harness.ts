@@ -14,6 +14,7 @@ import OpenAI from 'openai';
 import pino from 'pino';
 import { appRouter, createCaller, type AppServices, type RouterOutputs } from '../../src';
 import type { GenerationSettings } from '../../src/generations';
+import type { RateLimitSettings } from '../../src/rate-limits/user-rate-limits';
 import { createAppServices } from '../../src/services';
 import { sleep, waitUntil } from '../../src/testing';
 
@@ -71,6 +72,9 @@ export const PUBLIC_URL = 'http://localhost:3000';
 
 let userCounter = 0;
 
+const OFF = { max: 0, windowSec: 60 };
+const NO_RATE_LIMITS: RateLimitSettings = { generate: OFF, status: OFF, content: OFF, signInPerEmail: OFF };
+
 async function openDatabase(): Promise<{
   handle: DbHandle;
   url: string | null;
@@ -97,6 +101,8 @@ export async function startHarness(
     generationMs?: number;
     settings?: Partial<GenerationSettings>;
     simulator?: SimulatorOptions;
+    /** Per-user request limits; tests poll far faster than people, so they are off unless a test sets them. */
+    rateLimits?: Partial<RateLimitSettings>;
   } = {},
 ): Promise<Harness> {
   const closers: Array<() => Promise<void>> = [];
@@ -133,6 +139,7 @@ export async function startHarness(
         upstreamRequestsPerMinute: 1_000_000,
         signUpRateLimit: { windowSec: 60, max: 10_000 },
         signInRateLimit: { windowSec: 60, max: 10_000 },
+        rateLimits: { ...NO_RATE_LIMITS, ...options.rateLimits },
       });
       // Services stop listening before the database closes.
       closers.push(built.close);
@@ -146,6 +153,8 @@ export async function startHarness(
           ...services,
           user: { id: user.id, email: user.email, name: user.name, via: 'session' },
           headers: new Headers(),
+          // Harness users stay signed in; sign-out ending a stream is tested over HTTP (apps/server/test/security).
+          reauthenticate: () => Promise.resolve({ id: user.id, email: user.email, name: user.name, via: 'session' }),
           logger,
         },
         callerOptions.signal ? { signal: callerOptions.signal } : undefined,

@@ -183,6 +183,7 @@ describe('sora.onUpdate', () => {
         ...secondServer,
         user,
         headers: new Headers(),
+        reauthenticate: () => Promise.resolve(user),
         logger: secondServer.generations.logger,
       });
       await remote.sora.generate({ videoId: video.id });
