@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logLines } from '../server-process';
 import { signUpWithToken, startFaultSetup, viaPort, type FaultSetup } from './fault-setup';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+// The db package's cuttable TCP forwarder: the database server going away without disturbing other tests.
+import { startTcpProxy, type TcpProxy } from '../../../../packages/db/test/support/tcp-proxy';
 
 const OUTAGE_MS = 30_000;
 const UNAVAILABLE = 'The database is unavailable; try again in a moment.';

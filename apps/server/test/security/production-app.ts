@@ -9,6 +9,7 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createServices } from '../../src/services';
+import { injectSignUp, injectTrpc, PUBLIC_URL } from '../support/http-app';
 
 /*
  * The server as production wires it: configuration parsed from environment variables (NODE_ENV=production unless
@@ -16,7 +17,7 @@ import { createServices } from '../../src/services';
  * createServices and buildApp, over a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL) and the simulator.
  */
 
-export const PUBLIC_URL = 'http://localhost:3000';
+export { PUBLIC_URL };
 export const AUTH_SECRET = 'security-test-auth-secret-0123456789abcdefghijklmnop';
 
 export interface SignedIn {
@@ -99,43 +100,10 @@ export async function startProductionApp(
     options.addRoutes?.(app);
     await app.ready();
 
-    const trpc: ProductionApp['trpc'] = (user, kind, procedure, input) => {
-      const cookie = user ? { cookie: user.cookie } : {};
-      const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-      return kind === 'query'
-        ? app.inject({ method: 'GET', url: `/trpc/${procedure}${query}`, headers: cookie })
-        : app.inject({
-            method: 'POST',
-            url: `/trpc/${procedure}`,
-            headers: { ...cookie, 'content-type': 'application/json', origin: PUBLIC_URL },
-            payload: input === undefined ? '' : JSON.stringify(input),
-          });
-    };
-
-    let counter = 0;
+    const trpc: ProductionApp['trpc'] = (user, kind, procedure, input) => injectTrpc(app, user, kind, procedure, input);
     const signUp = async (label: string): Promise<SignedIn> => {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/auth/sign-up/email',
-        headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
-        payload: JSON.stringify({
-          email: `${label}-${process.pid}-${++counter}@example.com`,
-          password: 'correct horse battery',
-          name: label,
-        }),
-      });
-      if (response.statusCode !== 200)
-        throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
-      const header = response.headers['set-cookie'];
-      const setCookie = (Array.isArray(header) ? header : [String(header ?? '')]).find((line) =>
-        line.includes('session_token='),
-      );
-      if (!setCookie) throw new Error('sign-up set no session cookie');
-      return {
-        id: (response.json() as { user: { id: string } }).user.id,
-        cookie: setCookie.split(';')[0]!,
-        setCookie,
-      };
+      const { id, cookie, setCookie } = await injectSignUp(app, label);
+      return { id, cookie, setCookie };
     };
 
     return { app, sim, database, logText: () => lines.join(''), signUp, trpc, close };

@@ -83,18 +83,7 @@ export async function startHttpApp(
     cleanups.push(() => app.close());
     await app.ready();
 
-    const trpc: HttpApp['trpc'] = (user, kind, procedure, input) => {
-      const cookie = user ? { cookie: user.cookie } : {};
-      const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-      return kind === 'query'
-        ? app.inject({ method: 'GET', url: `/trpc/${procedure}${query}`, headers: cookie })
-        : app.inject({
-            method: 'POST',
-            url: `/trpc/${procedure}`,
-            headers: { ...cookie, 'content-type': 'application/json', origin: PUBLIC_URL },
-            payload: input === undefined ? '' : JSON.stringify(input),
-          });
-    };
+    const trpc: HttpApp['trpc'] = (user, kind, procedure, input) => injectTrpc(app, user, kind, procedure, input);
 
     return {
       app,
@@ -109,15 +98,8 @@ export async function startHttpApp(
       },
       inject: (injectOptions) => app.inject(injectOptions),
       async signUp(label) {
-        const email = `${label}-${process.pid}-${++emailCounter}@example.com`;
-        const response = await app.inject({
-          method: 'POST',
-          url: '/api/auth/sign-up/email',
-          headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
-          payload: JSON.stringify({ email, password: PASSWORD, name: label }),
-        });
-        if (response.statusCode !== 200) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
-        return { id: (response.json() as { user: { id: string } }).user.id, email, cookie: sessionCookie(response) };
+        const { id, email, cookie } = await injectSignUp(app, label);
+        return { id, email, cookie };
       },
       async snapshot() {
         const db = database.handle.db;
@@ -133,6 +115,41 @@ export async function startHttpApp(
     await close();
     throw error;
   }
+}
+
+/** A tRPC call as the web app makes it: GET for queries, same-origin JSON POST for mutations. */
+export function injectTrpc(
+  app: FastifyInstance,
+  user: Pick<SignedIn, 'cookie'> | null,
+  kind: 'query' | 'mutation',
+  procedure: string,
+  input?: unknown,
+): Promise<LightMyRequestResponse> {
+  const cookie = user ? { cookie: user.cookie } : {};
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  return kind === 'query'
+    ? app.inject({ method: 'GET', url: `/trpc/${procedure}${query}`, headers: cookie })
+    : app.inject({
+        method: 'POST',
+        url: `/trpc/${procedure}`,
+        headers: { ...cookie, 'content-type': 'application/json', origin: PUBLIC_URL },
+        payload: input === undefined ? '' : JSON.stringify(input),
+      });
+}
+
+/** Signs a new account up through better-auth's HTTP endpoint, as the web app's form does. */
+export async function injectSignUp(app: FastifyInstance, label: string): Promise<SignedIn & { setCookie: string }> {
+  const email = `${label}-${process.pid}-${++emailCounter}@example.com`;
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/sign-up/email',
+    headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
+    payload: JSON.stringify({ email, password: PASSWORD, name: label }),
+  });
+  if (response.statusCode !== 200) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
+  const setCookie = [response.headers['set-cookie']].flat().find((line) => String(line).includes('session_token='));
+  if (!setCookie) throw new Error('sign-up set no session cookie');
+  return { id: (response.json() as { user: { id: string } }).user.id, email, cookie: sessionCookie(response), setCookie: String(setCookie) };
 }
 
 /** The `name=value` pair of the session cookie a response sets. */
