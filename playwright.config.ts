@@ -64,6 +64,14 @@ export default defineConfig({
       SIM_GENERATION_MS: process.env.E2E_SIM_GENERATION_MS ?? '4000',
       OPENAI_API_KEY: '',
       DATABASE_URL: '',
+      // The built-in models plus one the operator names (VIDEO_MODELS): offered with no known price.
+      VIDEO_MODELS: 'sora-2,sora-2-pro,veo-3',
+      // A thumbnail the simulator refused ([sim:thumbnail-503]) is tried again soon, not after a minute.
+      THUMBNAIL_RETRY_BASE_MS: '500',
+      // webhooks.spec.ts runs its receiver on this machine (a private address the server otherwise refuses), and a
+      // refused delivery is tried again within about a second.
+      WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
+      WEBHOOK_RETRY_BASE_MS: '1000',
     },
   },
 });

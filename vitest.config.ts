@@ -1,13 +1,31 @@
+import { cpus } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { classifyTestFiles } from './scripts/test-files.ts';
 
-// One run covers every package. Integration tests pick their database from TEST_DATABASE_URL
-// (PostgreSQL) or fall back to in-memory PGlite; scripts/test.mjs runs the suite both ways.
+// Three projects, so each test runs exactly where it matters:
+//   unit      files that need no database, once;
+//   pglite    files that take a test database, on in-memory PGlite;
+//   postgres  the same files on PostgreSQL (TEST_DATABASE_URL, a server URL; a fresh database per test).
+// Which files need a database is read from their imports (scripts/test-files.mjs). Pick projects with --project;
+// scripts/test.mjs runs unit + pglite + postgres in one vitest process.
+const { database, plain } = classifyTestFiles(import.meta.dirname);
+const postgresUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+// Most tests wait on I/O (a simulated upstream, a database, a child process), so one worker more than there are cores
+// keeps the CPU busy; more than that starves the CPU-heavy ones (PGlite is WebAssembly, sign-up hashes passwords)
+// until their hooks time out on a 2-core machine. Override with VITEST_MAX_WORKERS (e.g. 1 to debug ordering).
+const maxWorkers = Number(process.env.VITEST_MAX_WORKERS) || cpus().length + 1;
+
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'apps/web/**'],
     pool: 'forks',
+    maxWorkers,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: plain, env: { TEST_DATABASE_URL: '' } } },
+      { extends: true, test: { name: 'pglite', include: database, env: { TEST_DATABASE_URL: '' } } },
+      { extends: true, test: { name: 'postgres', include: database, env: { TEST_DATABASE_URL: postgresUrl } } },
+    ],
   },
 });

@@ -52,7 +52,7 @@ test('a failed generation explains itself and what to try', async ({ page, reque
   await expect(failedStep).toHaveCount(1);
   await expect(failedStep).toContainText(/Failed while (queued|generating)/);
   await expect(failedStep.locator('time')).toHaveCount(1);
-  await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Edit prompt and retry' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reset…' })).toBeVisible();
   await expect(page.getByTestId('timeline')).toContainText(/(Queued|Generating) → Failed/);
   await snapshot(page, testInfo, 'video-failed');
@@ -61,25 +61,58 @@ test('a failed generation explains itself and what to try', async ({ page, reque
 test('an expired job (404 upstream) says "Job not found - may have expired"', async ({ page, request }, testInfo) => {
   const video = await startVideo(request, { title: 'Expired', prompt: 'A lighthouse at night [sim:expire-after=1] [sim:duration=20000]' });
   await page.goto(`/videos/${video.id}`);
-  await expectBadge(page, 'Failed');
+  // The job vanished before it produced a video, so a new attempt is planned automatically (a job that had finished
+  // would not be). The seed's message stays.
+  await expectBadge(page, 'Retrying soon');
   await expect(page.getByTestId('failure-message')).toHaveText('Job not found - may have expired');
   await expect(page.getByTestId('failure-help').getByRole('heading', { name: 'The job is gone' })).toBeVisible();
   await expect(page.getByTestId('failure-help')).toContainText('Retry the generation to start a new job.');
   await snapshot(page, testInfo, 'video-expired');
 });
 
-test('the provider being unavailable (503) is shown as temporary, and the video still completes', async ({ page, request }, testInfo) => {
+test('the provider being unavailable (503) is shown as temporary, and the video still completes', async ({ page, request }) => {
+  // Every other upstream request answers 503 with a short retry-after, which is honoured as the next poll: the notice
+  // can last less than one check of an expectation. So the page records what it showed the moment the notice appeared.
+  await page.addInitScript(() => {
+    const seen: Array<{ notice: string; message: string; role: string | null; alerts: number; failureHelp: number }> = [];
+    Object.assign(window, { temporarySeen: seen });
+    new MutationObserver(() => {
+      const notice = document.querySelector('[data-testid="temporary-notice"]');
+      if (!notice || seen.length > 0) return;
+      const message = document.querySelector('[data-testid="status-message"]');
+      seen.push({
+        notice: notice.textContent ?? '',
+        message: message?.textContent ?? '',
+        role: message?.getAttribute('role') ?? null,
+        alerts: document.querySelectorAll('[role="alert"]').length,
+        failureHelp: document.querySelectorAll('[data-testid="failure-help"]').length,
+      });
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   const video = await startVideo(request, { title: 'Flapping', prompt: 'Waves on a pier [sim:flap-503]' });
   await page.goto(`/videos/${video.id}`);
 
-  const temporary = page.getByTestId('temporary-notice');
-  await expect(temporary).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByTestId('status-message')).toContainText('temporarily unavailable');
+  const seen = () => page.evaluate(() => (window as unknown as { temporarySeen: unknown[] }).temporarySeen);
+  await expect.poll(async () => (await seen()).length, { timeout: 20_000 }).toBe(1);
+  const [shown] = (await seen()) as Array<{ notice: string; message: string; role: string | null; alerts: number; failureHelp: number }>;
+  expect(shown!.message).toContain('temporarily unavailable');
   // A temporary condition, not an error: a polite status, no alert, no failure.
-  await expect(page.getByTestId('status-message')).toHaveRole('status');
+  expect(shown).toMatchObject({ role: 'status', alerts: 0, failureHelp: 0 });
+
+  await expectBadge(page, 'Ready', 45_000);
+  await expect(page.getByTestId('temporary-notice')).toHaveCount(0);
+});
+
+test('a 429 is called a rate limit, says when the next check is, and the video still completes', async ({ page, request }) => {
+  const video = await startVideo(request, { title: 'Slow down', prompt: 'A carousel at a fair [sim:429-burst=12]' });
+  await page.goto(`/videos/${video.id}`);
+
+  const temporary = page.getByTestId('temporary-notice');
+  await expect(temporary).toHaveText('Rate limited', { timeout: 20_000 });
+  await expect(page.getByTestId('status-message')).toContainText(
+    /The video service asked us to slow down; (next check in \d+ s|checking again now)/,
+  );
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect(page.getByTestId('failure-help')).toHaveCount(0);
-  await snapshot(page, testInfo, 'video-temporarily-unavailable');
 
   await expectBadge(page, 'Ready', 45_000);
   await expect(temporary).toHaveCount(0);

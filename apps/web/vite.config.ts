@@ -6,7 +6,8 @@ const apiTarget = 'http://localhost:3000';
 
 export default defineConfig({
   plugins: [react()],
-  build: { sourcemap: true, outDir: 'dist', emptyOutDir: true },
+  // Source maps are written but not linked from the bundles ('hidden'); the server serves them only in development.
+  build: { sourcemap: 'hidden', outDir: 'dist', emptyOutDir: true },
   server: {
     port: 5173,
     proxy: { '/trpc': apiTarget, '/api': apiTarget, '/healthz': apiTarget, '/readyz': apiTarget },

@@ -7,20 +7,39 @@ import os from 'node:os';
 import { claimScaling } from './scenarios/claim-scaling';
 import { coalescing } from './scenarios/coalescing';
 import { downloadMemory } from './scenarios/download-memory';
+import { downloadMemoryS3 } from './scenarios/download-memory-s3';
 import { fanOut } from './scenarios/fan-out';
 import { statusThroughput } from './scenarios/status-throughput';
 import { sweep } from './scenarios/sweep';
+import { usageQueries } from './scenarios/usage-queries';
+import { workerSoak } from './scenarios/worker-soak';
 import type { Scenario, ScenarioResult } from './scenario';
 import { dropAllDatabases } from './support/database';
 import { stopAll } from './support/processes';
 import { fmt } from './support/stats';
 
-const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, sweep, fanOut, claimScaling];
+const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak];
 
 const HEADER = [
   '| Scenario | Measured | In-run baseline | Ratio | Other ratios | Goal | Met |',
   '|---|---|---|---:|---|---|---|',
 ];
+
+/** A scenario that hangs (a refused subscription, a stuck child) fails the run instead of holding CI until its limit. */
+const QUICK_DEADLINE_MS = 4 * 60_000;
+const FULL_DEADLINE_MS = 45 * 60_000;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function usage(): string {
   return `usage: pnpm bench [--quick] [--stretch] [${SCENARIOS.map((scenario) => scenario.name).join('|')} …]`;
@@ -66,7 +85,11 @@ async function main(): Promise<number> {
     const loadBefore = os.loadavg()[0]!;
     console.error(`\n== ${scenario.title} (${scenario.name})`);
     try {
-      const result = await scenario.run({ quick, stretch, log: (message) => console.error(`   ${message}`) });
+      const result = await withDeadline(
+        scenario.run({ quick, stretch, log: (message) => console.error(`   ${message}`) }),
+        quick ? QUICK_DEADLINE_MS : FULL_DEADLINE_MS,
+        scenario.name,
+      );
       const line = row(scenario, result);
       rows.push(line);
       const load = `load average ${fmt(loadBefore)} → ${fmt(os.loadavg()[0]!)}`;

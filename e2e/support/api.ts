@@ -20,12 +20,20 @@ export async function trpcQuery<T>(request: APIRequestContext, procedure: string
   return ((await response.json()) as { result: { data: T } }).result.data;
 }
 
-export function createVideo(request: APIRequestContext, input: { prompt: string; title?: string; model?: string; size?: string; seconds?: number }) {
+export interface VideoInput {
+  prompt: string;
+  title?: string;
+  model?: string;
+  size?: string;
+  seconds?: number;
+}
+
+export function createVideo(request: APIRequestContext, input: VideoInput) {
   return trpcMutation<CreatedVideo>(request, 'videos.create', input);
 }
 
 /** Creates a video and starts its generation, as the New video page does. */
-export async function startVideo(request: APIRequestContext, input: { prompt: string; title?: string }): Promise<CreatedVideo> {
+export async function startVideo(request: APIRequestContext, input: VideoInput): Promise<CreatedVideo> {
   const video = await createVideo(request, input);
   await trpcMutation(request, 'sora.generate', { videoId: video.id });
   return video;

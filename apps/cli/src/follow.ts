@@ -1,5 +1,4 @@
 import { describeClientError, type SoraMonitorClient, type StatusView } from '@sora-monitor/core/client';
-import { isTerminal } from '@sora-monitor/core/domain';
 
 /** Where updates about one generation come from: a live stream, and a status request for polling. */
 export interface GenerationFeed {
@@ -32,11 +31,20 @@ export interface FollowOptions {
   giveUpMs?: number;
 }
 
+/**
+ * A final state: completed, or failed with no automatic retry planned. A failure the server will retry by itself is
+ * not the end, so scripts never treat a job that later succeeds as failed.
+ */
+export function isFinal(view: Pick<StatusView, 'status' | 'autoRetryAt'>): boolean {
+  return view.status === 'completed' || (view.status === 'failed' && view.autoRetryAt === null);
+}
+
 /** Errors no amount of retrying fixes: stop at once. */
 const FATAL = new Set(['unauthorized', 'forbidden', 'not_found', 'bad_input', 'not_sora_monitor', 'aborted']);
 
 /**
- * Follows one generation until it is completed or failed, and resolves with that final state. The live stream
+ * Follows one generation until it is completed or failed for good (through automatic retries), and resolves with
+ * that final state. The live stream
  * drives the updates; if the stream fails, sora.status is polled (every 2 s by default) until it recovers. Views
  * arriving out of order (a poll answered after a newer stream event) are dropped by their `updatedAt`.
  */
@@ -70,7 +78,7 @@ export function followGeneration(feed: GenerationFeed, options: FollowOptions): 
       if (latest && Date.parse(view.updatedAt) < Date.parse(latest.updatedAt)) return;
       latest = view;
       options.onUpdate(view, mode);
-      if (isTerminal(view.status)) finish(() => resolve(view));
+      if (isFinal(view)) finish(() => resolve(view));
     };
 
     const schedule = (ms: number) => {

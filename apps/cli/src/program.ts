@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
+import { registerDerive } from './commands/derive';
 import { registerDownload } from './commands/download';
 import { registerLogin } from './commands/login';
 import { registerLogout } from './commands/logout';
 import { registerLs } from './commands/ls';
+import { registerModels } from './commands/models';
 import { registerNew } from './commands/new';
 import { registerReset } from './commands/reset';
 import { registerRetry } from './commands/retry';
 import { registerStatus } from './commands/status';
+import { registerUsage } from './commands/usage';
 import { registerWatch } from './commands/watch';
 import type { Cli } from './context';
 import { toCliError } from './errors';
@@ -46,12 +49,15 @@ function createProgram(cli: Cli): Command {
     registerLogin,
     registerLogout,
     registerNew,
+    registerDerive,
+    registerModels,
     registerLs,
     registerStatus,
     registerWatch,
     registerReset,
     registerRetry,
     registerDownload,
+    registerUsage,
   ]) {
     register(program, cliFor);
   }

@@ -1,6 +1,8 @@
+import { unavailableNotice } from '@sora-monitor/core/domain';
 import cliProgress from 'cli-progress';
+import { formatBytes } from '@sora-monitor/core/domain';
 import type { Cli } from './context';
-import { remainingText, type StatusReport } from './report';
+import { autoRetryText, remainingText, type StatusReport } from './report';
 
 /** How `watch` shows progress: a live bar on a terminal, a line per change otherwise, nothing with --json. */
 export interface ProgressView {
@@ -18,7 +20,7 @@ function detail(report: StatusReport, note: string): string {
     report.status === 'failed'
       ? `Failed${report.step ? ` while ${report.step.toLowerCase()}` : ''}`
       : (report.step ?? report.status);
-  const parts = [step, remainingText(report), report.temporarilyUnavailable ? report.message : '', note];
+  const parts = [step, autoRetryText(report) ?? remainingText(report), report.temporarilyUnavailable ? unavailableNotice(report, new Date()) : '', note];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -53,27 +55,14 @@ function lineView(cli: Cli): ProgressView {
   let last = '';
   return {
     show(report, note) {
-      // One line per real change (status, step, progress), not per clock tick of the estimate.
-      const key = `${report.status} ${report.step} ${report.progress} ${note}`;
+      // One line per real change (status, step, progress, reachability), not per clock tick of the estimate.
+      const key = `${report.status} ${report.step} ${report.progress} ${report.temporarilyUnavailable} ${note}`;
       if (key === last) return;
       last = key;
       cli.stderr.write(`${String(report.progress).padStart(3)}% ${detail(report, note)}\n`);
     },
     stop() {},
   };
-}
-
-/** Bytes as people read them: 512 B, 1.4 MB. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** A download's bar on a terminal (when the size is known); nothing otherwise. */

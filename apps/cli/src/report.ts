@@ -1,5 +1,6 @@
 import type { StatusView } from '@sora-monitor/core/client';
 import {
+  autoRetryNotice,
   classifyFailure,
   estimateRemainingMs,
   formatRemaining,
@@ -17,10 +18,13 @@ export interface StatusReport extends StatusView {
   remainingMs: number | null;
   /** Plain-language explanation and advice for a failed generation. */
   failure: FailureInfo | null;
+  /** The number of the current attempt, when known (it tells which attempt an automatic retry will be). */
+  attempt?: number | null;
 }
 
 export interface ReportInput {
   title?: string | null;
+  attempt?: number | null;
   pastDurationsMs?: readonly number[];
   samples?: readonly ProgressSample[];
   now?: Date;
@@ -33,6 +37,8 @@ export function buildReport(view: StatusView, input: ReportInput = {}): StatusRe
   const steps = generationSteps({
     status: view.status,
     progress: view.progress,
+    // Failed at some progress means it was generating (or, at 100%, downloading) when it failed.
+    inProgressAt: view.progress > 0 ? date(view.progressChangedAt) : null,
     // A job id or start time means the job reached the service's queue, even if no progress was seen before it
     // failed (a webhook can jump straight to failed).
     queuedAt: view.jobId || view.startedAt ? date(view.startedAt) : null,
@@ -44,6 +50,7 @@ export function buildReport(view: StatusView, input: ReportInput = {}): StatusRe
   return {
     ...view,
     title: input.title ?? null,
+    attempt: input.attempt ?? null,
     step: step?.label ?? null,
     remainingMs: estimateRemainingMs({
       status: view.status,
@@ -54,7 +61,7 @@ export function buildReport(view: StatusView, input: ReportInput = {}): StatusRe
       samples: input.samples,
       pastDurationsMs: input.pastDurationsMs,
     }),
-    failure: view.status === 'failed' ? classifyFailure(view.errorCode, view.error) : null,
+    failure: view.status === 'failed' ? classifyFailure(view.errorCode) : null,
   };
 }
 
@@ -74,22 +81,42 @@ export function formatDate(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** The failure explained, with what to do about it and the command that retries. */
+/** The failure explained, with what to do about it and the command that retries (or the retry already planned). */
 export function failureLines(report: StatusReport): string[] {
-  const failure = report.failure ?? classifyFailure(report.errorCode, report.error);
+  const failure = report.failure ?? classifyFailure(report.errorCode);
+  const retry = autoRetryText(report);
   return [
     `Failed: ${report.error ?? report.message}`,
     `${failure.title}. ${failure.explanation}`,
-    `What to do: ${failure.advice}`,
-    `Retry with: sora-monitor retry ${report.videoId}`,
+    retry ? `${retry}. Follow it with: sora-monitor watch ${report.videoId}` : `What to do: ${failure.advice}`,
+    // Where the advice is to rephrase, the same prompt would be refused again: offer the retry with a new one first.
+    failure.primaryAction === 'edit_prompt' && !retry
+      ? `Retry with a new prompt: sora-monitor retry ${report.videoId} --prompt "…"`
+      : `Retry${retry ? ' now' : ''} with: sora-monitor retry ${report.videoId}`,
   ];
+}
+
+/** "Retrying automatically in 30 s (attempt 2)" while a failure waits for its automatic retry; else null. */
+export function autoRetryText(report: Pick<StatusReport, 'status' | 'autoRetryAt' | 'attempt'>, now = new Date()): string | null {
+  if (report.status !== 'failed' || !report.autoRetryAt) return null;
+  return autoRetryNotice({ autoRetryAt: new Date(report.autoRetryAt), now, attempt: report.attempt ?? null, maxAttempts: null }).text;
+}
+
+/** "failed while generating, at 29%", "in_progress 40% (Generating)", "retrying automatically in 30 s (attempt 2)". */
+export function statusText(report: StatusReport, now = new Date()): string {
+  if (report.status === 'failed') {
+    const step = report.step ? ` while ${report.step.toLowerCase()}` : '';
+    const retry = autoRetryText(report, now);
+    return `failed${step}, at ${report.progress}%${retry ? `; ${retry.charAt(0).toLowerCase()}${retry.slice(1)}` : ''}`;
+  }
+  return `${report.status} ${report.progress}%${report.step ? ` (${report.step})` : ''}`;
 }
 
 /** The labelled lines `status` prints. */
 export function reportLines(report: StatusReport, baseUrl: string): string[] {
   const rows: [string, string | null][] = [
     ['Video', report.title ? `${report.title} (${report.videoId})` : report.videoId],
-    ['Status', `${report.status} ${report.progress}%${report.step ? ` (${report.step})` : ''}`],
+    ['Status', statusText(report)],
     ['Message', report.message],
     ['Remaining', remainingText(report) || null],
     ['Content', report.videoUrl ? new URL(report.videoUrl, `${baseUrl}/`).href : null],

@@ -13,7 +13,7 @@ import { freshHome, parseJson, runCli } from './run-cli';
 
 const simulatorVideo = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../packages/simulator/assets/video.mp4',
+  '../../../packages/simulator/assets/videos/720x1280-4s.mp4',
 );
 const TOKEN_MESSAGE = 'The server rejected the token. Run `sora-monitor login` with a valid API token.';
 
@@ -111,7 +111,7 @@ describe('the sora-monitor CLI against a real server', () => {
     expect(watch.code).toBe(1);
     expect(watch.stdout).toContain('Failed: Your request was blocked by our moderation system.');
     expect(watch.stdout).toContain('What to do: Rephrase the prompt');
-    expect(watch.stdout).toContain(`Retry with: sora-monitor retry ${videoId}`);
+    expect(watch.stdout).toContain(`Retry with a new prompt: sora-monitor retry ${videoId} --prompt "…"`);
 
     const json = await runCli(['watch', videoId, '--json'], { env: signedIn });
     expect(json.code).toBe(1);
@@ -124,7 +124,7 @@ describe('the sora-monitor CLI against a real server', () => {
 
     const download = await runCli(['download', videoId], { env: signedIn });
     expect(download.code).toBe(1);
-    expect(download.stderr).toContain(`Video ${videoId} has no finished video yet (failed`);
+    expect(download.stderr).toContain(`Video ${videoId} has no finished video: its generation failed`);
 
     const reset = await runCli(['reset', videoId, '--json'], { env: signedIn });
     expect(parseJson(reset)).toEqual({
@@ -186,6 +186,7 @@ describe('the sora-monitor CLI against a real server', () => {
     expect(wrongSize.code).toBe(2);
     expect(wrongSize.stderr).toContain('Invalid input: size 1792x1024 is only available with sora-2-pro');
     expect(badChoice.code).toBe(2);
-    expect(badChoice.stderr).toContain("argument '5' is invalid. Allowed choices are 4, 8, 12");
+    // Lengths come from the server's catalog: it names the ones the model offers.
+    expect(badChoice.stderr).toContain('Invalid input: seconds must be one of 4, 8, 12 for sora-2');
   });
 });

@@ -20,6 +20,8 @@ function view(
     errorCode: null,
     message: '',
     temporarilyUnavailable: false,
+    rateLimited: false,
+    nextCheckAt: null,
     jobId: 'video_1',
     startedAt: null,
     completedAt: null,

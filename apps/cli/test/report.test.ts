@@ -12,6 +12,8 @@ const base: StatusView = {
   errorCode: null,
   message: 'Generating your video… 50% complete.',
   temporarilyUnavailable: false,
+  rateLimited: false,
+  nextCheckAt: null,
   jobId: 'video_1',
   startedAt: '2026-05-01T12:00:00.000Z',
   completedAt: null,
@@ -48,7 +50,10 @@ describe('buildReport', () => {
       { now },
     );
     expect(failed.failure).toMatchObject({ kind: 'moderation' });
-    expect(reportLines(failed, 'http://x')).toContain(`Retry with: sora-monitor retry ${base.videoId}`);
+    // Blocked by moderation: the same prompt would be blocked again, so the hint is to retry with a new one.
+    expect(reportLines(failed, 'http://x')).toContain(`Retry with a new prompt: sora-monitor retry ${base.videoId} --prompt "…"`);
+    const serverError = buildReport({ ...base, status: 'failed', error: 'Internal error', errorCode: 'internal_error' }, { now });
+    expect(reportLines(serverError, 'http://x')).toContain(`Retry with: sora-monitor retry ${base.videoId}`);
 
     const done = buildReport(
       {

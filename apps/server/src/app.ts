@@ -1,18 +1,21 @@
 import type { AppContext, AppServices } from '@sora-monitor/core';
 import { appRouter } from '@sora-monitor/core';
-import { MAX_BATCH_SIZE } from '@sora-monitor/core/domain';
+import { MAX_BATCH_SIZE, REFERENCE_IMAGE_MAX_BASE64_LENGTH } from '@sora-monitor/core/domain';
 import { rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { registerAuthRoutes } from './http/auth-routes';
+import { capConnectionsPerIp, DEFAULT_CONNECTION_LIMITS, serverTimeoutOptions, type ConnectionLimits } from './http/connection-limits';
 import { registerContentRoute } from './http/content-route';
 import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoutes } from './http/health';
 import { registerMetricsRoute } from './http/metrics-route';
 import { registerOriginCheck } from './http/origin-check';
 import { retryAfterHeader } from './http/rate-limit-reply';
+import { registerSecurityHeaders } from './http/security-headers';
+import { registerRequestLog } from './http/request-log';
 import { registerSpa } from './http/spa';
 import { registerWebhookRoute } from './http/webhook-route';
 
@@ -26,20 +29,35 @@ export interface AppDeps {
   webhookSecret?: string;
   /** Origins allowed to send state-changing browser requests (the app's own URL). */
   trustedOrigins?: readonly string[];
+  /** Bearer token for /metrics (and /readyz details); unset means no /metrics route at all. */
+  metricsToken?: string;
+  /** Serve the web app's source maps (development); production answers 404 for them. */
+  serveSourceMaps?: boolean;
+  /** Request timeouts and the per-address connection cap. */
+  connectionLimits?: ConnectionLimits;
 }
 
+/** The largest tRPC request body: a reference image at its cap in base64, plus room for the rest of the call. */
+const TRPC_BODY_LIMIT = REFERENCE_IMAGE_MAX_BASE64_LENGTH + 64 * 1024;
+
 /** Builds the HTTP app from already-created services; it opens nothing itself, so tests can build it freely. */
-export async function buildApp({ logger, webDistDir, services, registry, role = 'all', webhookSecret, trustedOrigins = [] }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ logger, webDistDir, services, registry, role = 'all', webhookSecret, trustedOrigins = [], metricsToken, serveSourceMaps = false, connectionLimits = DEFAULT_CONNECTION_LIMITS }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Widened so the instance keeps fastify's default logger type, which every plugin expects.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1_048_576,
     routerOptions: { maxParamLength: 5_000 },
+    ...serverTimeoutOptions(connectionLimits),
+    // Requests are logged once, at debug (registerRequestLog), not twice at info.
+    disableRequestLogging: true,
   });
+  capConnectionsPerIp(app.server, connectionLimits, app.log);
+  registerRequestLog(app);
   registerErrorHandler(app, { exposeErrors: services.exposeErrors });
+  await registerSecurityHeaders(app, { https: trustedOrigins[0]?.startsWith('https:') ?? false });
 
-  registerHealthRoutes(app, services.readiness);
-  if (registry) registerMetricsRoute(app, registry);
+  registerHealthRoutes(app, services.readiness, metricsToken);
+  if (registry) registerMetricsRoute(app, registry, metricsToken);
   if (role === 'worker') return app;
 
   registerOriginCheck(app, trustedOrigins);
@@ -47,6 +65,11 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
   registerContentRoute(app, services);
   await registerWebhookRoute(app, { db: services.db, refresh: services.refresh, secret: webhookSecret });
 
+  // videos.create may carry a reference image as base64 (up to 5 MiB of image): /trpc takes larger bodies than the
+  // rest of the app (1 MiB). Set on the tRPC routes only.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/trpc/')) route.bodyLimit = TRPC_BODY_LIMIT;
+  });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -72,6 +95,6 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
   });
 
-  await registerSpa(app, webDistDir);
+  await registerSpa(app, webDistDir, { serveSourceMaps });
   return app;
 }

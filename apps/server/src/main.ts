@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
+import { OWNER_ONLY_UMASK } from './data-dir-permissions';
 import { createLogger } from './logger';
 import { startServer, type RunningServer } from './start';
 
@@ -45,6 +46,11 @@ function handleShutdown(server: RunningServer, logger: Logger, graceMs: number):
   process.on('SIGINT', stop);
 }
 
+// Production unless told otherwise (`pnpm dev` says development): set before anything reads it, so libraries that
+// look at NODE_ENV themselves (better-auth, fastify's plugins) agree with the server's own configuration.
+if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';
+// Everything the process creates (the embedded database's files, videos, the generated secret) is owner-only.
+process.umask(OWNER_ONLY_UMASK);
 const config = readConfig();
 const logger = createLogger(config);
 try {

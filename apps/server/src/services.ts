@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AppServices } from '@sora-monitor/core';
 import type { Metrics } from '@sora-monitor/core/server';
 import type { Registry } from 'prom-client';
-import { createAppServices } from '@sora-monitor/core/server';
+import { createAppServices, createFsBlobStore, DEFAULT_OUTGOING_WEBHOOK_SETTINGS, openS3BlobStore } from '@sora-monitor/core/server';
 import type { DbHandle } from '@sora-monitor/db';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -20,7 +20,7 @@ export interface ServiceOptions {
 }
 
 /** The server's configuration mapped onto core's service wiring. */
-export function createServices(
+export async function createServices(
   options: ServiceOptions,
 ): Promise<{ services: AppServices; metrics: Metrics; registry: Registry; close(): Promise<void> }> {
   const { config } = options;
@@ -28,7 +28,10 @@ export function createServices(
     database: options.database,
     openai: options.upstream.client,
     providerInfo: options.upstream.info,
-    blobDir: path.resolve(config.dataDir, 'blobs'),
+    blobs:
+      config.blobStore.kind === 's3'
+        ? await openS3BlobStore(config.blobStore)
+        : createFsBlobStore(path.resolve(config.dataDir, 'blobs')),
     authSecret: options.authSecret,
     publicUrl: options.publicUrl,
     trustedOrigins: options.trustedOrigins,
@@ -38,6 +41,13 @@ export function createServices(
     exposeErrors: config.nodeEnv !== 'production',
     upstreamRequestsPerMinute: config.upstreamRequestsPerMinute,
     rateLimits: config.rateLimits,
+    rateLimitDatabaseUrl: options.database.kind === 'postgres' ? config.databaseUrl : undefined,
+    outgoingWebhooks: {
+      addressPolicy: config.outgoingWebhooks.addressPolicy,
+      timeoutMs: config.outgoingWebhooks.timeoutMs,
+      retry: { ...DEFAULT_OUTGOING_WEBHOOK_SETTINGS.retry, baseMs: config.outgoingWebhooks.retryBaseMs },
+    },
+    userCaps: { subscriptionsPerUser: config.limits.subscriptionsPerUser, apiTokensPerUser: config.limits.apiTokensPerUser },
     settings: {
       pollIntervalMs: config.pollIntervalMs,
       statusFreshnessMs: config.statusFreshnessMs,
@@ -48,7 +58,10 @@ export function createServices(
       stuckTimeoutMs: config.stuckTimeoutMs,
       maxAttempts: config.maxAttempts,
       retryBaseMs: config.retryBaseMs,
+      thumbnailRetryBaseMs: config.thumbnailRetryBaseMs,
       dailySpendCapUsd: config.dailySpendCapUsd,
+      catalog: config.catalog,
+      unknownPriceUsdPerSecond: config.unknownPriceUsdPerSecond,
     },
   });
 }

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPoller } from '@sora-monitor/core/server';
+import { createLeaseOwnerFactory, createPoller, createWebhookDispatcher, startLeftoverSweeper } from '@sora-monitor/core/server';
 import { createDb } from '@sora-monitor/db';
 import type { Logger } from 'pino';
 import { buildApp } from './app';
 import { resolveAuthSecret } from './auth-secret';
 import type { Config } from './config';
+import { secureDataDir } from './data-dir-permissions';
 import { findFreePort } from './free-port';
 import { createServices } from './services';
 import { startUpstream } from './upstream';
@@ -29,12 +30,16 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
   const trustedOrigins = [publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
   if (config.nodeEnv === 'development') trustedOrigins.push(VITE_DEV_ORIGIN);
 
+  await secureDataDir(config.dataDir, logger);
   const database = await createDb(
     config.databaseUrl
       ? { databaseUrl: config.databaseUrl, logger }
       : { dataDir: path.resolve(config.dataDir, 'pglite'), logger },
   );
   logger.info({ database: database.kind }, 'Database ready (%s)', database.kind);
+  // PGlite (Emscripten's file system) sets 0666 on the files it creates, whatever the umask: tighten them once it has
+  // opened. Files it creates later may be 0666 again, but they sit in 0700 directories no one else can enter.
+  if (!config.databaseUrl) await secureDataDir(config.dataDir, logger, 'debug');
 
   const closers: Array<() => Promise<void>> = [() => database.close()];
   const closeAll = async () => {
@@ -56,9 +61,30 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
       version: VERSION,
     });
     closers.unshift(closeServices);
+    const storage = (await services.readiness()).storage;
+    if (storage.warning) logger.warn({ blobStore: storage.kind }, storage.warning);
+    else logger.info({ blobStore: storage.kind }, 'Videos are stored in %s', storage.kind === 's3' ? 'the S3 bucket' : 'DATA_DIR/blobs');
+    const leftovers = startLeftoverSweeper({
+      db: services.db,
+      blobs: services.generations.blobs,
+      logger: logger.child({ component: 'leftovers' }),
+      minAgeMs: config.blobLeftoverAgeMs,
+    });
+    closers.unshift(() => leftovers.stop());
 
     const webhookSecret = config.openai.webhookSecret ?? (upstream.info.simulated ? generateWebhookSecret() : undefined);
-    const app = await buildApp({ logger, webDistDir, services, registry, role: config.role, webhookSecret, trustedOrigins });
+    const app = await buildApp({
+      logger,
+      webDistDir,
+      services,
+      registry,
+      role: config.role,
+      webhookSecret,
+      trustedOrigins,
+      metricsToken: config.metricsToken,
+      serveSourceMaps: config.nodeEnv === 'development',
+      connectionLimits: { requestTimeoutMs: config.limits.requestTimeoutMs, connectionsPerIp: config.limits.connectionsPerIp },
+    });
     closers.unshift(() => app.close());
     await app.listen({ port, host: config.host });
     if (webhookSecret && config.role !== 'worker') {
@@ -72,6 +98,15 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
       // leases released, leaving the other half to close the rest, so SIGTERM still ends in a clean exit.
       closers.unshift(() => poller.stop({ graceMs: Math.floor(config.shutdownGraceMs / 2) }));
       logger.info({ pollIntervalMs: config.pollIntervalMs }, 'Background poller started');
+      const webhooks = createWebhookDispatcher({
+        db: services.db,
+        listen: (channel, onPayload, onReconnect) => database.listen(channel, onPayload, onReconnect),
+        logger: logger.child({ component: 'outgoing-webhooks' }),
+        settings: services.outgoingWebhooks.settings,
+        nextLeaseOwner: createLeaseOwnerFactory(),
+      });
+      await webhooks.start();
+      closers.unshift(() => webhooks.stop());
     }
     logger.info({ url: publicUrl, role: config.role }, 'Sora Monitor is listening on %s', publicUrl);
     return { url: publicUrl, close: closeAll };

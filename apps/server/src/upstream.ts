@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { startSimulator } from '@sora-monitor/simulator';
 import type { ProviderInfo } from '@sora-monitor/core';
 import OpenAI from 'openai';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { PRESET_DEFAULTS, sdkConnectionOptions, simulatorConnection } from './upstream-settings';
 
 export interface Upstream {
   info: ProviderInfo;
@@ -12,37 +14,60 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/**
+ * The SDK client for the configured endpoint: its base URL (or the preset's), the key in the preset's or the chosen
+ * header, and the default query and headers. Also used by `pnpm upstream:check`. Null without an API key.
+ */
+export function createUpstreamClient(config: Config): { client: OpenAI; baseURL: string } | null {
+  const { apiKey, baseURL } = config.openai;
+  if (!apiKey) return null;
+  // resolveUpstreamConnection refused a preset without a default when OPENAI_BASE_URL is unset.
+  const url = baseURL ?? PRESET_DEFAULTS[config.upstream.preset].baseURL!;
+  return { client: new OpenAI({ baseURL: url, ...sdkConnectionOptions(apiKey, config.upstream) }), baseURL: url };
+}
 
 /**
  * The real endpoint when an API key is configured; otherwise the built-in simulator, started in-process on a free
  * port and reached over HTTP through the same SDK, so the code path is identical either way.
  */
 export async function startUpstream(config: Config, logger: Logger): Promise<Upstream> {
-  const { apiKey, baseURL } = config.openai;
-  if (apiKey) {
-    const url = baseURL ?? OPENAI_DEFAULT_BASE_URL;
-    logger.info({ baseURL: url }, 'Using the OpenAI Videos endpoint at %s', url);
+  const upstream = createUpstreamClient(config);
+  if (upstream) {
+    const { preset, authHeader, defaultQuery, defaultHeaders } = config.upstream;
+    // Header names only: their values may be tokens.
+    logger.info(
+      { baseURL: upstream.baseURL, preset, authHeader, defaultQuery, defaultHeaderNames: Object.keys(defaultHeaders) },
+      'Using the OpenAI Videos endpoint at %s (UPSTREAM_PRESET=%s)',
+      upstream.baseURL,
+      preset,
+    );
     return {
-      info: { simulated: false, baseURL: url },
-      client: new OpenAI({ apiKey, baseURL: url }),
+      info: { simulated: false, baseURL: upstream.baseURL },
+      client: upstream.client,
       connectWebhooks: () => {},
       close: async () => {},
     };
   }
+  const dialect = config.simulatorDialect;
   const simulator = await startSimulator({
     port: 0,
     generationMs: config.simulatorGenerationMs,
+    dialect,
+    // The upstream serves what the catalog offers: Azure deployment names, LiteLLM aliases, extra model names.
+    models: config.catalog.models.map((model) => model.name),
     logger: logger.child({ component: 'simulator' }),
+    // Jobs survive a restart (or `pnpm dev` reloading on save) instead of all coming back as "gone".
+    stateDir: path.resolve(config.dataDir),
   });
   logger.warn(
-    { simulatorUrl: simulator.url },
-    'OPENAI_API_KEY is not set: using the built-in Sora simulator at %s. Videos are generated test patterns, not real Sora output.',
+    { simulatorUrl: simulator.url, dialect },
+    'OPENAI_API_KEY is not set: using the built-in Sora simulator at %s (SIM_DIALECT=%s). Videos are generated test patterns, not real Sora output.',
     simulator.url,
+    dialect,
   );
   return {
     info: { simulated: true, baseURL: simulator.url },
-    client: new OpenAI({ apiKey: simulator.apiKey, baseURL: simulator.url }),
+    client: new OpenAI({ baseURL: simulator.url, ...sdkConnectionOptions(simulator.apiKey, simulatorConnection(dialect)) }),
     connectWebhooks: (url, secret) => simulator.setWebhook(url, secret),
     close: () => simulator.close(),
   };

@@ -47,6 +47,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
 
+const METRICS_TOKEN = 'metrics-test-token-0123456789';
+
 async function scrape(role: 'all' | 'worker'): Promise<string> {
   const app = await buildApp({
     logger: pino({ level: 'silent' }),
@@ -54,9 +56,10 @@ async function scrape(role: 'all' | 'worker'): Promise<string> {
     services: built.services,
     registry: built.registry,
     role,
+    metricsToken: METRICS_TOKEN,
   });
   apps.push(app);
-  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  const response = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toMatch(/^text\/plain/);
   return response.body;

@@ -57,6 +57,7 @@ export const WORKER_ENV = {
   SWEEP_INTERVAL_MS: '5000',
   SHUTDOWN_GRACE_MS: '3000',
   AUTH_SECRET: 'fleet-test-secret-0123456789abcdefghijklmnopqrs',
+  METRICS_TOKEN: 'fleet-metrics-token-0123456789',
 };
 
 export async function startFleet(options: { generationMs: number }): Promise<Fleet> {
@@ -194,6 +195,24 @@ export function leaseOwnerPid(owner: string | null): number | null {
 /** Upstream says completed and the row's lease is held through the download: a download is under way. */
 export function isDownloading(row: Video): boolean {
   return row.soraGenerationStatus === 'in_progress' && row.soraProgress === 100 && row.leaseOwner !== null;
+}
+
+/**
+ * Waits until one of `candidates` is downloading one of the videos `read` returns; returns that process and every
+ * video it is downloading then.
+ */
+export async function waitForDownloader<P extends ServerProcess>(
+  read: () => Promise<Video[]>,
+  candidates: P[],
+): Promise<{ holder: P; held: Video[] }> {
+  const pidOf = (row: Video) => leaseOwnerPid(row.leaseOwner) ?? -1;
+  const pids = new Set(candidates.map((candidate) => candidate.child.pid));
+  const rows = await waitUntil(read, (current) => current.some((row) => isDownloading(row) && pids.has(pidOf(row))));
+  const pid = pidOf(rows.find((row) => isDownloading(row) && pids.has(pidOf(row)))!);
+  return {
+    holder: candidates.find((candidate) => candidate.child.pid === pid)!,
+    held: rows.filter((row) => isDownloading(row) && pidOf(row) === pid),
+  };
 }
 
 /** Multi-process conditions take longer: a default of 20 s, checked every 50 ms. */

@@ -9,6 +9,7 @@ import {
   leaseOwnerPid,
   overlappingCalls,
   startFleet,
+  WORKER_ENV,
   waitUntil,
   type Fleet,
   type Worker,
@@ -91,7 +92,7 @@ if (testDbKind() === 'postgres') {
       }
       // The work was shared.
       for (const worker of workers) {
-        const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+        const metrics = await (await fetch(`${worker.url}/metrics`, { headers: { authorization: `Bearer ${WORKER_ENV.METRICS_TOKEN}` } })).text();
         expect(metrics, `worker ${worker.pid}`).toMatch(/^sora_lease_claims_total [1-9]/m);
       }
     }, 60_000);

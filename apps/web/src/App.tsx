@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { SimulatedNotice } from './components/SimulatedNotice';
 import { UserMenu } from './components/UserMenu';
@@ -10,6 +10,10 @@ import { StatusPage } from './pages/StatusPage';
 import { TokensPage } from './pages/TokensPage';
 import { VideoPage } from './pages/VideoPage';
 import { VideosPage } from './pages/VideosPage';
+import { WebhooksPage } from './pages/WebhooksPage';
+
+// The usage page brings the chart library: loaded when it is first opened, not with every page.
+const UsagePage = lazy(() => import('./pages/UsagePage').then((module) => ({ default: module.UsagePage })));
 
 const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up', '/status']);
 const AUTH_PATHS = new Set(['/sign-in', '/sign-up']);
@@ -47,6 +51,12 @@ export function App() {
         <Route path="/" component={VideosPage} />
         <Route path="/new" component={NewVideoPage} />
         <Route path="/tokens" component={TokensPage} />
+        <Route path="/settings/webhooks" component={WebhooksPage} />
+        <Route path="/usage">
+          <Suspense fallback={<p className="muted page" aria-busy="true">Loading…</p>}>
+            <UsagePage />
+          </Suspense>
+        </Route>
         <Route path="/videos/:videoId">{(params) => <VideoPage key={params.videoId} videoId={params.videoId} />}</Route>
         <Route>
           <NotFoundPage />
@@ -74,6 +84,9 @@ export function App() {
             </Link>
             <Link href="/new" aria-current={location === '/new' ? 'page' : undefined}>
               New video
+            </Link>
+            <Link href="/usage" aria-current={location === '/usage' ? 'page' : undefined}>
+              Usage
             </Link>
             <Link href="/tokens" aria-current={location === '/tokens' ? 'page' : undefined}>
               API tokens

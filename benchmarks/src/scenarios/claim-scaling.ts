@@ -6,7 +6,7 @@ import { fmt, fmtMs, mean, percentile, ratio } from '../support/stats';
 import type { Scenario } from '../scenario';
 
 /**
- * 6. Claim-query scaling: the poller's claimDueVideos with 100,000 terminal rows in the table vs 1,000, the same
+ * 6. Claim-query scaling: the poller's claimDueVideos with 1,000,000 terminal rows in the table vs 1,000, the same
  * active set in both. Two databases side by side, claims interleaved (A, B, A, B…), so background load on a shared
  * machine falls on both equally.
  */
@@ -66,7 +66,7 @@ export const claimScaling: Scenario = {
   title: '6. Claim-query scaling',
   async run({ quick, log }) {
     const small = 1_000;
-    const large = quick ? 10_000 : 100_000;
+    const large = quick ? 10_000 : 1_000_000;
     const rounds = quick ? 100 : 1_000;
     const databases: BenchDatabase[] = [];
     try {

@@ -56,7 +56,7 @@ async function peakGrowth(target: Spawned, work: () => Promise<unknown>): Promis
   return after.peakRss - before.rss;
 }
 
-interface Measured {
+export interface Measured {
   videoId: string;
   jobId: string;
   size: number;
@@ -67,7 +67,7 @@ interface Measured {
 }
 
 /** One video of `sizeMb` through the server: upstream → blob store, then content route → client. */
-async function throughServer(
+export async function throughServer(
   server: Spawned,
   session: Session,
   sizeMb: number,

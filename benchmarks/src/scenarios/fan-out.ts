@@ -180,7 +180,9 @@ export const fanOut: Scenario = {
     const stretch = withStretch ? 10_000 : null;
     const singleChanges = quick ? 10 : 100;
     const manyChanges = quick ? 5 : 30;
-    return withStack({ label: 'fanout', servers: [{ ROLE: 'api' }] }, async ({ servers, database }) => {
+    // One user holds every subscription here, so the per-user cap (20 by default) is raised to the largest phase.
+    const env = { ROLE: 'api', MAX_SUBSCRIPTIONS_PER_USER: String(stretch ?? many) };
+    return withStack({ label: 'fanout', servers: [env] }, async ({ servers, database }) => {
       const server = servers[0]!;
       const session = await signUp(server.url, 'fanout');
       const videoId = await seedVideo(database, session.userId);

@@ -1,7 +1,9 @@
-import { insertUser, type BenchDatabase } from '../support/database';
+import type { BenchDatabase } from '../support/database';
+import { createStuckJobs, seedInProgressVideos } from '../support/active-jobs';
+import { histogram } from '../support/metrics';
 import { startLatencyProxy, type LatencyProxy } from '../support/latency-proxy';
 import { startPgCounter, type PgCounter } from '../support/pg-counter';
-import { startServerProcess, type ServerProcess, type SimulatorProcess } from '../support/processes';
+import { startServerProcess, type ServerProcess } from '../support/processes';
 import { withStack } from '../support/stack';
 import { fmt, fmtMs, ratio, sleep } from '../support/stats';
 import type { Scenario } from '../scenario';
@@ -17,46 +19,6 @@ import type { Scenario } from '../scenario';
 const LATENCY_MS = 50;
 const CONCURRENCY = 8; // the product default (POLL_CONCURRENCY)
 const BATCH = 50; // the product default (POLL_BATCH_SIZE)
-
-async function createJobs(simulator: SimulatorProcess, count: number): Promise<string[]> {
-  const ids: string[] = new Array<string>(count);
-  let next = 0;
-  const create = async () => {
-    while (next < count) {
-      const index = next++;
-      const response = await fetch(`${simulator.url}/videos`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${simulator.apiKey}`, 'content-type': 'application/json' },
-        // Stays in progress at 50% forever: every sweep sees the same upstream state.
-        body: JSON.stringify({ prompt: `Sweep job ${index} [sim:stuck=50]` }),
-      });
-      const body = (await response.json()) as { id?: string };
-      if (!response.ok || !body.id)
-        throw new Error(`simulator create failed: ${response.status} ${JSON.stringify(body)}`);
-      ids[index] = body.id;
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, create));
-  return ids;
-}
-
-/** N in-progress videos at 10%, each with its attempt row, none due yet. */
-async function seedVideos(database: BenchDatabase, jobIds: string[]): Promise<void> {
-  const { sql } = database;
-  const userId = await insertUser(sql, 'sweep');
-  await sql`
-    insert into videos (user_id, title, prompt, model, size, seconds, sora_job_id, sora_generation_status, sora_progress,
-                        sora_started_at, progress_changed_at, next_poll_at)
-    select ${userId}, 'sweep ' || ord, 'Sweep job [sim:stuck=50]', 'sora-2', '720x1280', 4, job, 'in_progress', 10,
-           now(), now(), now() + interval '1 day'
-    from unnest(${jobIds}::text[]) with ordinality as t(job, ord)`;
-  await sql`
-    insert into sora_generations (video_id, user_id, attempt, job_id, status, create_outcome, prompt, model, size, seconds,
-                                  progress, started_at)
-    select id, user_id, 1, sora_job_id, 'in_progress', 'confirmed', prompt, model, size, seconds, 10, now() from videos`;
-  await sql`update videos set current_generation_id = g.id from sora_generations g where g.video_id = videos.id`;
-  await sql`analyze`;
-}
 
 /** Back to the seeded state (10%, never polled, not due), so every sweep does the same work. */
 async function resetVideos(database: BenchDatabase): Promise<void> {
@@ -75,22 +37,10 @@ async function transactionsCommitted(database: BenchDatabase): Promise<number> {
   return Number(row?.xact_commit ?? 0);
 }
 
-/** Sum and count of a Prometheus histogram (all label sets) from a worker's /metrics. */
-async function histogram(worker: ServerProcess, name: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${worker.url}/metrics`)).text();
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    const match = /^(\w+?)_(sum|count)(?:\{[^}]*\})? ([\d.e+-]+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    if (match[2] === 'sum') sum += Number(match[3]);
-    else count += Number(match[3]);
-  }
-  return { sum, count };
-}
+const METRICS_TOKEN = 'sweep-bench-metrics-token-0123';
 
 async function meanMs(workers: ServerProcess[], name: string): Promise<number> {
-  const all = await Promise.all(workers.map((worker) => histogram(worker, name)));
+  const all = await Promise.all(workers.map((worker) => histogram(worker, name, METRICS_TOKEN)));
   const sum = all.reduce((total, h) => total + h.sum, 0);
   const count = all.reduce((total, h) => total + h.count, 0);
   return count === 0 ? 0 : (sum / count) * 1000;
@@ -129,6 +79,7 @@ function startWorker(
       // Refreshed rows are next due no sooner than interval/6 = 10 min: each is polled once per sweep.
       POLL_INTERVAL_MS: '3600000',
       UPSTREAM_RPM: '100000',
+      METRICS_TOKEN,
     },
   });
 }
@@ -202,7 +153,7 @@ export const sweep: Scenario = {
       { label: 'sweep', servers: [], simulatorGenerationMs: 20_000 },
       async ({ database, simulator }) => {
         log(`creating ${total.toLocaleString('en-US')} simulator jobs and their rows`);
-        await seedVideos(database, await createJobs(simulator, total));
+        await seedInProgressVideos(database, await createStuckJobs(simulator, total, 'Sweep job'), 'sweep');
         const proxy = await startLatencyProxy(simulator.origin, LATENCY_MS);
         const counter = await startPgCounter(database.url);
         try {

@@ -45,7 +45,10 @@ export function subscribe(url: string, headers: Record<string, string>, agent: h
             if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line.startsWith('event:')) event = line.slice(6).trim();
           }
-          if (event === null || event === 'message') {
+          if (event === 'serialized-error') {
+            // tRPC ends a refused subscription this way (a cap, a lost session): waiting for data would hang.
+            fail(new Error(`subscription refused: ${message.replace(/^.*data:\s*/s, '').slice(0, 300)}`));
+          } else if (event === null || event === 'message') {
             if (id !== null && !received.has(id)) received.set(id, now);
             markReady();
           }

@@ -8,5 +8,7 @@ export * from './services';
 export * from './worker';
 export * from './metrics';
 export * from './rate-limits/user-rate-limits';
+export * from './rate-limits/user-caps';
 export { internalErrorMessage } from './trpc/internal-error';
 export { DATABASE_UNAVAILABLE_MESSAGE, rethrowDatabaseUnavailable } from './trpc/errors';
+export * from './outgoing-webhooks';

@@ -1,13 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { DbHandle } from '@sora-monitor/db';
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createAuth, type RateLimitRule } from './auth';
-import { createFsBlobStore } from './blob';
+import { createFsBlobStore, type BlobStore } from './blob';
 import { createVideoChangeHub } from './events';
 import { createLeaseOwnerFactory, createRefresher, DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './generations';
 import { createMetrics, type Metrics } from './metrics';
+import { DEFAULT_OUTGOING_WEBHOOK_SETTINGS, resolveWithSystem, type OutgoingWebhookSettings } from './outgoing-webhooks';
 import { createOpenAIProvider, createUpstreamBudget, withUpstreamBudget } from './provider';
+import { createPostgresRateLimitStore } from './rate-limits/postgres-store';
+import { createUserCaps, type UserCapSettings } from './rate-limits/user-caps';
 import { createUserRateLimits, type RateLimitSettings } from './rate-limits/user-rate-limits';
 import type { AppServices, ProviderInfo, Readiness } from './trpc/context';
 
@@ -17,7 +21,9 @@ export interface AppServicesOptions {
   database: DbHandle;
   openai: OpenAI;
   providerInfo: ProviderInfo;
-  blobDir: string;
+  /** Where finished videos are stored: a ready store (S3, say), or a directory for the filesystem store. */
+  blobs?: BlobStore;
+  blobDir?: string;
   authSecret: string;
   publicUrl: string;
   trustedOrigins: string[];
@@ -33,6 +39,12 @@ export interface AppServicesOptions {
   exposeErrors?: boolean;
   /** Per-user request limits; unset ones keep DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimitSettings>;
+  /** The PostgreSQL URL when `database` is PostgreSQL: per-user limits are then counted there, across instances. */
+  rateLimitDatabaseUrl?: string;
+  /** Open streams and tokens per user; unset ones keep DEFAULT_USER_CAPS. */
+  userCaps?: Partial<UserCapSettings>;
+  /** Outgoing webhooks: address policy, back-off, timeout; unset ones keep DEFAULT_OUTGOING_WEBHOOK_SETTINGS. */
+  outgoingWebhooks?: Partial<OutgoingWebhookSettings>;
 }
 
 /**
@@ -45,11 +57,18 @@ export async function createAppServices(
   const { database, logger } = options;
   const registry = options.registry ?? new Registry();
   const metrics = createMetrics(registry, database.db);
-  const budget = createUpstreamBudget(options.upstreamRequestsPerMinute ?? DEFAULT_UPSTREAM_RPM);
+  const blobs = options.blobs ?? (options.blobDir ? createFsBlobStore(options.blobDir) : null);
+  if (!blobs) throw new Error('createAppServices needs a blob store: pass `blobs` or `blobDir`');
+  const rateLimitStore = options.rateLimitDatabaseUrl ? createPostgresRateLimitStore(options.rateLimitDatabaseUrl) : undefined;
+  // On PostgreSQL the upstream budget belongs to the API key, shared by every instance; on PGlite (one process) to it.
+  const budget = createUpstreamBudget(
+    options.upstreamRequestsPerMinute ?? DEFAULT_UPSTREAM_RPM,
+    rateLimitStore ? { store: rateLimitStore, key: upstreamBudgetKey(options.openai) } : undefined,
+  );
   const generations: GenerationDeps = {
     db: database.db,
     provider: withUpstreamBudget(createOpenAIProvider({ client: options.openai }), budget, metrics.provider),
-    blobs: createFsBlobStore(options.blobDir),
+    blobs,
     logger: logger.child({ component: 'generations' }),
     settings: { ...DEFAULT_GENERATION_SETTINGS, ...options.settings },
     nextLeaseOwner: createLeaseOwnerFactory(),
@@ -57,13 +76,14 @@ export async function createAppServices(
   const videoChanges = createVideoChangeHub(database, logger.child({ component: 'changes' }));
   await videoChanges.start();
 
+  const storage = storageReadiness(blobs.kind, database.kind);
   const readiness = async (): Promise<Readiness> => {
     try {
       await database.ping();
-      return { database: { kind: database.kind, reachable: true, migrated: await database.migrationsApplied() } };
+      return { database: { kind: database.kind, reachable: true, migrated: await database.migrationsApplied() }, storage };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { database: { kind: database.kind, reachable: false, migrated: false, error: message } };
+      return { database: { kind: database.kind, reachable: false, migrated: false, error: message }, storage };
     }
   };
 
@@ -85,7 +105,26 @@ export async function createAppServices(
     refresh: createRefresher(generations),
     videoChanges,
     exposeErrors: options.exposeErrors ?? false,
-    rateLimits: createUserRateLimits(options.rateLimits),
+    rateLimits: createUserRateLimits(options.rateLimits, rateLimitStore),
+    userCaps: createUserCaps(options.userCaps),
+    outgoingWebhooks: { settings: { ...DEFAULT_OUTGOING_WEBHOOK_SETTINGS, ...options.outgoingWebhooks }, resolve: resolveWithSystem },
   };
-  return { services, metrics, registry, close: () => videoChanges.stop() };
+  const close = async () => {
+    await videoChanges.stop();
+    await rateLimitStore?.close();
+  };
+  return { services, metrics, registry, close };
+}
+
+/** Several instances can share a PostgreSQL database; they serve each other's videos only if they share the files too. */
+export const SHARED_BLOB_DIR_WARNING =
+  'DATA_DIR/blobs must be shared between instances: videos are stored on this machine, and with several instances on one DATABASE_URL each one serves only the videos it downloaded itself unless they share that directory (or set BLOB_STORE=s3)';
+
+export function storageReadiness(blobKind: BlobStore['kind'], databaseKind: DbHandle['kind']): Readiness['storage'] {
+  return blobKind === 'fs' && databaseKind === 'postgres' ? { kind: 'fs', warning: SHARED_BLOB_DIR_WARNING } : { kind: blobKind };
+}
+
+/** One budget per endpoint and API key: a digest of both, so the key itself is never stored. */
+function upstreamBudgetKey(client: Pick<OpenAI, 'baseURL' | 'apiKey'>): string {
+  return createHash('sha256').update(`${client.baseURL}\n${client.apiKey}`).digest('hex').slice(0, 32);
 }

@@ -9,6 +9,7 @@ import type { DbConfig, DbHandle } from './types';
  */
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if ('databaseUrl' in config) return openPostgres(config);
-  if ('dataDir' in config) return openPglite({ dataDir: config.dataDir, logger: config.logger, migrate: config.migrate });
-  return openPglite({ logger: config.logger, migrate: config.migrate });
+  const { logger, migrate, onQuery } = config;
+  if ('dataDir' in config) return openPglite({ dataDir: config.dataDir, logger, migrate, onQuery });
+  return openPglite({ logger, migrate, onQuery });
 }

@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { assertChannelName } from './channel';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { countPendingMigrations, migrationsFolder } from './migrations';
+import { queryLogger } from './query-logger';
 import * as schema from './schema';
 import type { Database, DbHandle, DbLogger } from './types';
 
@@ -15,6 +16,7 @@ export interface PgliteConfig {
   loadDataDir?: Blob;
   logger?: DbLogger;
   migrate?: boolean;
+  onQuery?: (sql: string) => void;
 }
 
 /** Embedded PostgreSQL (WASM) in this process: a data directory locked to this process, or memory. */
@@ -25,7 +27,7 @@ export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
     client = await PGlite.create(
       config.dataDir ? { dataDir: path.resolve(config.dataDir) } : { loadDataDir: config.loadDataDir },
     );
-    const db: Database = drizzle({ client, schema });
+    const db: Database = drizzle({ client, schema, logger: queryLogger(config.onQuery) });
     if (config.migrate !== false) {
       const pending = await countPendingMigrations(db);
       if (pending > 0) {

@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from './database-url';
 import { DatabaseUnavailableError } from './errors';
 import { countPendingMigrations, migrationsFolder } from './migrations';
 import { PostgresListener } from './postgres-listener';
+import { queryLogger } from './query-logger';
 import * as schema from './schema';
 import type { Database, DbHandle, DbLogger } from './types';
 
@@ -12,14 +13,20 @@ export interface PostgresConfig {
   databaseUrl: string;
   logger?: DbLogger;
   migrate?: boolean;
+  onQuery?: (sql: string) => void;
   max?: number;
   connectTimeoutSeconds?: number;
+  /** The server ends a session idle inside a transaction this long (default 15 s). */
+  idleInTransactionTimeoutMs?: number;
 }
 
 type ConnectionOptions = postgres.Options<Record<string, postgres.PostgresType>>;
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */
 const MIGRATION_LOCK_KEY = '7351902114';
+
+/** Far longer than any transaction of ours takes, well inside a lease (LEASE_MS, 60 s by default). */
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
   const target = parseDatabaseUrl(config.databaseUrl);
@@ -32,9 +39,13 @@ export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
     backoff: (retries: number) => Math.min(0.1 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
     // NOTICEs such as "schema drizzle already exists, skipping" are not worth a log line.
     onnotice: () => undefined,
+    // Our transactions only ever wait on the database. One left idle (its process stopped, paused or cut off between
+    // two statements) would keep its row locks, and `SKIP LOCKED` claims would pass those rows over for as long as
+    // it lasts: the server ends such a session instead, so a stalled worker's generations can be taken over.
+    connection: { idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS },
   };
   const client = postgres(config.databaseUrl, { ...connection, max: config.max ?? 10 });
-  const db: Database = drizzle({ client, schema });
+  const db: Database = drizzle({ client, schema, logger: queryLogger(config.onQuery) });
 
   try {
     // postgres.js connects lazily: try once now so a wrong URL fails at start-up, not on the first request.

@@ -19,6 +19,8 @@ export interface DbLogger {
 
 interface CommonOptions {
   logger?: DbLogger;
+  /** Called with the text of every statement this handle sends (tests count statements per request with it). */
+  onQuery?: (sql: string) => void;
   /** Apply the committed migrations on open (default true). */
   migrate?: boolean;
 }
@@ -30,6 +32,8 @@ export type DbConfig =
       max?: number;
       /** How long to wait for the server at start-up and on each new connection (default 3). */
       connectTimeoutSeconds?: number;
+      /** The server ends a session left idle inside a transaction this long (default 15 s). */
+      idleInTransactionTimeoutMs?: number;
     })
   | (CommonOptions & { dataDir: string })
   | (CommonOptions & { memory: true });

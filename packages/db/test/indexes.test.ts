@@ -1,7 +1,9 @@
 import { asc, lte, sql, type SQLWrapper } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isActiveGeneration, videos, type Database } from '../src';
-import { videosPageQuery } from '../src/queries/list-videos-for-user';
+import { listVideosForUser, videosPageQuery } from '../src/queries/list-videos-for-user';
+import { attemptCountsByDayQuery } from '../src/queries/usage-attempt-counts';
+import { readyDurationsQuery } from '../src/queries/usage-ready-durations';
 import { executeRows } from '../src/rows';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
 import { createUser, createVideo } from './support/fixtures';
@@ -46,6 +48,21 @@ describe(`index use (${testDbKind()})`, () => {
     expect(nextPage).not.toMatch(/\bSort\b/);
   });
 
+  it('serves the other sorts from their own index, both directions, cursor included', async () => {
+    const indexes = { updated: 'videos_user_updated_idx', cost: 'videos_user_cost_idx', duration: 'videos_user_seconds_idx' } as const;
+    for (const [sort, index] of Object.entries(indexes) as [keyof typeof indexes, string][]) {
+      for (const order of ['desc', 'asc'] as const) {
+        const first = await listVideosForUser(db, userId, { limit: 2, sort, order });
+        expect(first.nextCursor).not.toBeNull();
+        for (const cursor of [null, first.nextCursor]) {
+          const pagePlan = await plan(db, videosPageQuery(db, userId, { limit: 2, sort, order, cursor }));
+          expect(pagePlan, `${sort} ${order}`).toContain(index);
+          expect(pagePlan, `${sort} ${order}`).not.toMatch(/\bSort\b/);
+        }
+      }
+    }
+  });
+
   it('serves "active generations due for a poll" from the partial index', async () => {
     const due = db
       .select({ id: videos.id })
@@ -56,5 +73,14 @@ describe(`index use (${testDbKind()})`, () => {
     const duePlan = await plan(db, due);
     expect(duePlan).toContain('videos_active_next_poll_idx');
     expect(duePlan).not.toMatch(/\bSort\b/);
+  });
+
+  it("serves the usage page's reads from the user's attempts by request time and the completion events' index", async () => {
+    const since = new Date(Date.now() - 90 * 86_400_000);
+    const counts = await plan(db, attemptCountsByDayQuery({ userId, since, timeZone: 'Asia/Kolkata' }));
+    expect(counts).toContain('sora_generations_user_requested_idx');
+    const ready = await plan(db, readyDurationsQuery({ userId, since }));
+    expect(ready).toContain('sora_generations_user_requested_idx');
+    expect(ready).toContain('sora_events_generation_completed_idx');
   });
 });

@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertGeneration, soraGenerations, type Database } from '../src';
-import { chargeableAttemptsTodayQuery, listChargeableAttemptsToday } from '../src/queries/todays-spend';
+import { attemptsTodayQuery, listAttemptsToday } from '../src/queries/todays-spend';
 import { executeRows } from '../src/rows';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
 import { createUser, createVideo } from './support/fixtures';
 
-/** Today's chargeable attempts of one user: what the daily spend cap adds up on every start. */
+/** Today's attempts of one user: what the daily spend cap adds up (core decides which count) on every start. */
 describe(`today's spending (${testDbKind()})`, () => {
   let testDb: TestDb;
   let db: Database;
@@ -49,16 +49,18 @@ describe(`today's spending (${testDbKind()})`, () => {
     await attempt({ status: 'queued' });
     await attempt({ status: 'in_progress' });
     await attempt({ status: 'completed' });
-    await attempt({ status: 'failed' }); // refused or failed early: not billed
-    await attempt({ status: 'failed', progress: 100 }); // rendered, then the download failed: billed
+    await attempt({ status: 'failed' });
+    await attempt({ status: 'failed', progress: 100 });
     await attempt({ status: 'completed', yesterday: true }); // yesterday
     await attempt({ status: 'completed' }, other, othersVideo.id); // someone else's
     await db.execute(sql`analyze sora_generations`);
   });
   afterAll(() => testDb.cleanup());
 
-  it('counts active, completed and fully rendered attempts of today (UTC) for this user only', async () => {
-    expect(await listChargeableAttemptsToday(db, userId)).toHaveLength(4);
+  it('lists the attempts of today (UTC) for this user only, with how each ended', async () => {
+    const today = await listAttemptsToday(db, userId);
+    expect(today).toHaveLength(5);
+    expect(today).toContainEqual(expect.objectContaining({ status: 'failed', progress: 100, errorCode: null, createOutcome: 'pending' }));
   });
 
   it('is served by sora_generations_user_requested_idx', async () => {
@@ -66,7 +68,7 @@ describe(`today's spending (${testDbKind()})`, () => {
       await tx.execute(sql`set local enable_seqscan = off`);
       return executeRows<Record<string, string>>(
         tx,
-        sql`explain ${chargeableAttemptsTodayQuery(tx, userId)}`,
+        sql`explain ${attemptsTodayQuery(tx, userId)}`,
       );
     });
     expect(rows.map((row) => Object.values(row).join(' ')).join('\n')).toContain(

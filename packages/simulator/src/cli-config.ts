@@ -1,4 +1,5 @@
 import { resolveChaos, type ChaosOptions } from './chaos';
+import { DIALECTS, type DialectName } from './dialects';
 import { DEFAULT_API_KEY, DEFAULT_GENERATION_MS, DEFAULT_HOST, type SimulatorOptions } from './options';
 
 export const DEFAULT_CLI_PORT = 4010;
@@ -47,7 +48,14 @@ export function readCliConfig(env: NodeJS.ProcessEnv): SimulatorOptions {
     throw new CliConfigError("SIM_WEBHOOK_SECRET must be 'whsec_' followed by base64");
   }
   const chaos = chaosVar(env);
+  const dialect = nonEmpty(env, 'SIM_DIALECT');
+  if (dialect !== undefined && !(DIALECTS as readonly string[]).includes(dialect)) {
+    throw new CliConfigError(`SIM_DIALECT must be one of ${DIALECTS.join(', ')}, got '${dialect}'`);
+  }
+  const models = modelsVar(env);
   return {
+    ...(dialect ? { dialect: dialect as DialectName } : {}),
+    ...(models ? { models } : {}),
     port,
     host,
     apiKey,
@@ -91,6 +99,22 @@ function chaosVar(env: NodeJS.ProcessEnv): ChaosOptions | undefined {
     throw new CliConfigError(`SIM_CHAOS: ${(error as Error).message}`);
   }
   return chaos;
+}
+
+/** SIM_MODELS='my-sora,sora-2': Azure deployment names, LiteLLM aliases, or extra names for openai/newapi. */
+function modelsVar(env: NodeJS.ProcessEnv): string[] | undefined {
+  const raw = nonEmpty(env, 'SIM_MODELS');
+  if (raw === undefined) return undefined;
+  const models = raw.split(',').map((name) => name.trim());
+  const bad = models.find((name) => !/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(name));
+  if (bad !== undefined) {
+    throw new CliConfigError(
+      `SIM_MODELS must be model names separated by commas (letters, digits, . _ : / -), got '${bad}' in '${raw}'`,
+    );
+  }
+  if (new Set(models).size !== models.length)
+    throw new CliConfigError(`SIM_MODELS names the same model twice: '${raw}'`);
+  return models;
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -1,4 +1,6 @@
+import type { AcceptedModel } from './dialects/dialect';
 import { invalidRequest, invalidType, invalidValue, listOf } from './errors';
+import { checkInputReference } from './reference-params';
 import type { RequestFields } from './request-body';
 import {
   PRO_ONLY_SIZES,
@@ -10,10 +12,6 @@ import {
 } from './wire';
 
 export const MAX_PROMPT_LENGTH = 32_000;
-export const BASE_MODELS = ['sora-2', 'sora-2-pro'] as const;
-/** Dated snapshots (`sora-2-2025-10-06`, `sora-2-pro-2025-10-06`…) are accepted like their base model. */
-const MODEL_PATTERN = /^(sora-2(?:-pro)?)(?:-\d{4}-\d{2}-\d{2})?$/;
-const REFERENCE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 export interface CreateParams {
   prompt: string;
@@ -22,31 +20,28 @@ export interface CreateParams {
   size: VideoSize;
 }
 
-/** Validates a create request the way the upstream API does, with the same defaults (sora-2, 4 s, 720x1280). */
-export function parseCreateParams({ fields, files }: RequestFields): CreateParams {
+/**
+ * Validates a create request the way the upstream API does, with the same defaults (sora-2, 4 s, 720x1280). The
+ * model is checked by the dialect (Sora names, Azure deployments, LiteLLM aliases).
+ */
+export function parseCreateParams(
+  request: RequestFields,
+  acceptModel: (model: string) => AcceptedModel,
+): CreateParams {
+  const { fields, files } = request;
   rejectUnknownParameters(fields, ['prompt', 'model', 'seconds', 'size', 'input_reference']);
-  for (const file of files) {
-    if (file.field !== 'input_reference') throw unknownParameter(file.field);
-    if (!REFERENCE_IMAGE_TYPES.includes(file.mimetype)) {
-      throw invalidRequest(
-        `Invalid file type for 'input_reference': '${file.mimetype}'. Supported types are: ${listOf(REFERENCE_IMAGE_TYPES)}.`,
-        'input_reference',
-        'invalid_value',
-      );
-    }
-  }
+  rejectUnknownFiles(files, ['input_reference']);
+  checkInputReference(request);
 
   const prompt = parsePrompt(fields.prompt);
-  const model = optionalString('model', fields.model) ?? 'sora-2';
-  const baseModel = MODEL_PATTERN.exec(model)?.[1];
-  if (!baseModel) throw invalidValue('model', model, BASE_MODELS);
+  const { model, soraBase } = acceptModel(optionalString('model', fields.model) ?? 'sora-2');
 
   const seconds = optionalString('seconds', fields.seconds) ?? '4';
   if (!isOneOf(seconds, VIDEO_SECONDS)) throw invalidValue('seconds', seconds, VIDEO_SECONDS);
 
   const size = optionalString('size', fields.size) ?? '720x1280';
   if (!isOneOf(size, VIDEO_SIZES)) throw invalidValue('size', size, VIDEO_SIZES);
-  if (baseModel !== 'sora-2-pro' && PRO_ONLY_SIZES.includes(size)) {
+  if (soraBase === 'sora-2' && PRO_ONLY_SIZES.includes(size)) {
     throw invalidRequest(
       `Invalid value: '${size}'. The model '${model}' supports only ${listOf(VIDEO_SIZES.filter((s) => !PRO_ONLY_SIZES.includes(s)))}; ${listOf(PRO_ONLY_SIZES)} need sora-2-pro.`,
       'size',
@@ -59,8 +54,7 @@ export function parseCreateParams({ fields, files }: RequestFields): CreateParam
 /** A remix takes only a new prompt; model, size and duration come from the source video. */
 export function parseRemixPrompt({ fields, files }: RequestFields): string {
   rejectUnknownParameters(fields, ['prompt']);
-  const [file] = files;
-  if (file) throw unknownParameter(file.field);
+  rejectUnknownFiles(files, []);
   return parsePrompt(fields.prompt);
 }
 
@@ -85,24 +79,29 @@ export function parsePrompt(value: unknown): string {
   return value;
 }
 
-function optionalString(param: string, value: unknown): string | undefined {
+export function optionalString(param: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw invalidType(param, 'a string', value);
   return value;
 }
 
 /** Multipart sends nested objects as `input_reference[image_url]`; those belong to their top-level parameter. */
-function rejectUnknownParameters(fields: Record<string, unknown>, allowed: readonly string[]): void {
+export function rejectUnknownParameters(fields: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(fields)) {
     const topLevel = key.split('[', 1)[0] ?? key;
     if (!allowed.includes(topLevel)) throw unknownParameter(key);
   }
 }
 
-function unknownParameter(name: string) {
+export function rejectUnknownFiles(files: readonly { field: string }[], allowed: readonly string[]): void {
+  const stray = files.find((file) => !allowed.includes(file.field));
+  if (stray) throw unknownParameter(stray.field);
+}
+
+export function unknownParameter(name: string) {
   return invalidRequest(`Unknown parameter: '${name}'.`, name, 'unknown_parameter');
 }
 
-function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
+export function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
   return (allowed as readonly string[]).includes(value);
 }

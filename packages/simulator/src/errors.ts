@@ -17,8 +17,24 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  toBody(): ErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  /** The JSON body sent with the status. */
+  toBody(): object {
+    const body: ErrorBody = {
+      error: { message: this.message, type: this.type, param: this.param, code: this.code },
+    };
+    return body;
+  }
+}
+
+/** Azure's error body has only `code` and `message` (no `type` or `param`). */
+export class AzureApiError extends ApiError {
+  constructor(status: number, code: string, message: string) {
+    super(status, message, 'azure_error', null, code);
+    this.name = 'AzureApiError';
+  }
+
+  override toBody(): object {
+    return { error: { code: this.code, message: this.message } };
   }
 }
 

@@ -1,17 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Scenario } from './scenarios';
-import { CONTENT_LIFETIME_MS, observe, type JobPlan, type Observation } from './timeline';
-import type { ServedVideoObject, VideoModel, VideoSeconds, VideoSize } from './wire';
+import { observe, type JobPlan, type Observation } from './timeline';
+import type { ServedSeconds, ServedVideoObject, VideoModel, VideoSize } from './wire';
 
 /** How much longer `[sim:slow]` jobs take. */
 export const SLOW_FACTOR = 5;
 
+/** How a job was made from another video: its content then differs from a plain generation's (see derived-content.ts). */
+export interface Derivation {
+  kind: 'remix' | 'edit' | 'extension';
+  /** The source job's id, or null for an uploaded source video. */
+  sourceId: string | null;
+}
+
 export interface NewJob {
   model: VideoModel;
-  seconds: VideoSeconds;
+  seconds: ServedSeconds;
   size: VideoSize;
   prompt: string;
   remixedFromVideoId: string | null;
+  derivation: Derivation | null;
   scenario: Scenario;
 }
 
@@ -23,6 +31,8 @@ export interface Job extends NewJob, JobPlan {
   flapCount: number;
   /** Remaining `[sim:429-burst]` answers. */
   burst429Left: number;
+  /** `[sim:thumbnail-503=N]` answers still to give. */
+  thumbnail503Left: number;
   /** Deleted, or expired by `[sim:expire-after]`: every request on it answers 404. */
   gone: boolean;
   /** Its `video.completed` / `video.failed` moment has been handled (webhook sent or not configured). */
@@ -50,7 +60,25 @@ export class JobStore {
   constructor(
     private readonly now: () => number,
     private readonly generationMs: number,
+    /** The public id for a fresh raw id (upstreams such as LiteLLM encode more into it). */
+    private readonly publicId: (rawId: string, model: string) => string = (rawId) => rawId,
+    /** Called after every create/delete/report, e.g. to save the jobs (see job-state-file.ts). */
+    private readonly onChange: () => void = () => {},
   ) {}
+
+  /** Puts back jobs saved by an earlier run (before any request is served). */
+  restore(jobs: Job[]): void {
+    for (const job of jobs) {
+      this.#jobs.set(job.id, job);
+      this.#createdByPrompt.set(job.prompt, (this.#createdByPrompt.get(job.prompt) ?? 0) + 1);
+      if (!job.gone && !job.terminalReported) this.#unreported.add(job);
+    }
+  }
+
+  /** Every job in creation order, deleted ones included (what a saved state holds). */
+  all(): Job[] {
+    return [...this.#jobs.values()];
+  }
 
   /** How many jobs were ever created with exactly this prompt (deleted ones included). */
   countByPrompt(prompt: string): number {
@@ -62,17 +90,19 @@ export class JobStore {
     const baseDuration = input.scenario.durationMs ?? this.generationMs;
     const job: Job = {
       ...input,
-      id: `video_${randomBytes(24).toString('hex')}`,
+      id: this.publicId(`video_${randomBytes(24).toString('hex')}`, input.model),
       createdAtMs: this.now(),
       durationMs: baseDuration * (input.scenario.slow ? SLOW_FACTOR : 1),
       successfulPolls: 0,
       flapCount: 0,
       burst429Left: input.scenario.burst429,
+      thumbnail503Left: input.scenario.thumbnail503,
       gone: false,
       terminalReported: false,
     };
     this.#jobs.set(job.id, job);
     this.#unreported.add(job);
+    this.onChange();
     return job;
   }
 
@@ -85,15 +115,20 @@ export class JobStore {
   markGone(job: Job): void {
     job.gone = true;
     this.#unreported.delete(job);
+    this.onChange();
   }
 
   markReported(job: Job): void {
     job.terminalReported = true;
     this.#unreported.delete(job);
+    this.onChange();
   }
 
-  /** One page in creation order. `undefined` when the `after` cursor names no job this simulator ever created. */
-  list(query: ListQuery): ListResult | undefined {
+  /**
+   * One page in creation order, of the jobs `visible` admits. `undefined` when the `after` cursor names no job this
+   * simulator ever created.
+   */
+  list(query: ListQuery, visible: (job: Job) => boolean = () => true): ListResult | undefined {
     // A Map iterates in insertion order, which is creation order.
     const ordered = [...this.#jobs.values()];
     if (query.order === 'desc') ordered.reverse();
@@ -104,8 +139,8 @@ export class JobStore {
       start = cursorIndex + 1;
     }
     // The cursor itself may have been deleted since; paging still continues after its place.
-    const visible = ordered.slice(start).filter((job) => !job.gone);
-    return { jobs: visible.slice(0, query.limit), hasMore: visible.length > query.limit };
+    const shown = ordered.slice(start).filter((job) => !job.gone && visible(job));
+    return { jobs: shown.slice(0, query.limit), hasMore: shown.length > query.limit };
   }
 
   /** Live jobs whose terminal moment has not been handled yet (for the webhook watcher). */
@@ -117,18 +152,14 @@ export class JobStore {
     return observe(job, this.now());
   }
 
-  /** True once a completed job's download window (one hour after completion) has passed. */
-  contentExpired(job: Job, observation: Observation): boolean {
-    return observation.finishedAtMs !== null && this.now() >= observation.finishedAtMs + CONTENT_LIFETIME_MS;
-  }
-
   size(): number {
     return this.#jobs.size;
   }
 }
 
-/** The `Video` object for a job as observed now. */
+/** The `Video` object for a job as observed now (the openai dialect's wire form). */
 export function videoObject(job: Job, observation: Observation): ServedVideoObject {
+  // completed_at: when it completed, failed or was cancelled (an expired job keeps its completion time, if any).
   const finishedAt = observation.finishedAtMs === null ? null : toUnixSeconds(observation.finishedAtMs);
   return {
     id: job.id,
@@ -137,10 +168,7 @@ export function videoObject(job: Job, observation: Observation): ServedVideoObje
     progress: observation.progress,
     created_at: toUnixSeconds(job.createdAtMs),
     completed_at: finishedAt,
-    expires_at:
-      observation.status === 'completed' && observation.finishedAtMs !== null
-        ? toUnixSeconds(observation.finishedAtMs + CONTENT_LIFETIME_MS)
-        : null,
+    expires_at: observation.expiresAtMs === null ? null : toUnixSeconds(observation.expiresAtMs),
     error: observation.error,
     model: job.model,
     seconds: job.seconds,

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { JOB_STATE_FILE } from './job-state-file';
 import { resolveChaos, type ChaosOptions, type ResolvedChaos } from './chaos';
+import { DIALECTS, type DialectName } from './dialects';
 import type { WebhookTarget } from './webhooks';
 
 /** The slice of a pino-style logger the simulator uses. */
@@ -27,6 +30,21 @@ export interface SimulatorOptions {
   retryAfterMs?: number;
   /** Process-wide random faults (503s, 429 bursts, latency spikes, broken JSON, cut downloads); see chaos.ts. */
   chaos?: ChaosOptions;
+  /**
+   * Which upstream to imitate: `openai` (default), `azure` (Azure OpenAI v1), `litellm` (LiteLLM proxy) or `newapi`
+   * (new-api / one-api gateways). See the README's Dialects section.
+   */
+  dialect?: DialectName;
+  /**
+   * Model names the upstream serves: Azure deployment names (default `sora-2`), LiteLLM aliases (default `sora-2`,
+   * `sora-2-pro`, `veo-3`, `runway-gen4`); for openai/newapi, names accepted besides the Sora models.
+   */
+  models?: readonly string[];
+  /**
+   * A directory to keep the jobs in (one JSON file, see job-state-file.ts), so a restarted simulator still answers
+   * for the jobs it created before. Unset: jobs live in memory only.
+   */
+  stateDir?: string;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -48,6 +66,11 @@ export interface ResolvedOptions {
   watchIntervalMs: number;
   /** Null: no process-wide faults (the default). */
   chaos: ResolvedChaos | null;
+  dialect: DialectName;
+  /** Null: the dialect's default list. */
+  models: readonly string[] | null;
+  /** Where the jobs are saved; null: memory only. */
+  stateFile: string | null;
 }
 
 const SILENT_LOGGER: SimulatorLogger = { info: () => {}, warn: () => {} };
@@ -89,7 +112,33 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     webhookRetryDelaysMs: [scaled, scaled * 4, scaled * 16],
     watchIntervalMs: clamp(Math.round(generationMs / 40), 5, 250),
     chaos: resolveChaos(options.chaos),
+    dialect: resolveDialect(options.dialect),
+    models: resolveModels(options.models),
+    stateFile: resolveStateFile(options.stateDir),
   };
+}
+
+function resolveDialect(dialect: string | undefined): DialectName {
+  if (dialect === undefined) return 'openai';
+  if (!(DIALECTS as readonly string[]).includes(dialect)) {
+    throw new Error(`Simulator option 'dialect' must be one of ${DIALECTS.join(', ')}, got '${dialect}'`);
+  }
+  return dialect as DialectName;
+}
+
+function resolveModels(models: readonly string[] | undefined): readonly string[] | null {
+  if (models === undefined) return null;
+  if (models.length === 0) throw new Error("Simulator option 'models' must name at least one model");
+  for (const model of models) {
+    if (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(model)) {
+      throw new Error(
+        `Simulator option 'models' holds '${String(model)}': a model name is letters, digits and . _ : / - (no spaces)`,
+      );
+    }
+  }
+  if (new Set(models).size !== models.length)
+    throw new Error("Simulator option 'models' names the same model twice");
+  return [...models];
 }
 
 function resolveWebhook(url: string | undefined, secret: string | undefined): WebhookTarget | null {
@@ -99,6 +148,12 @@ function resolveWebhook(url: string | undefined, secret: string | undefined): We
   if (secret === undefined)
     throw new Error("Simulator option 'webhookUrl' is set but 'webhookSecret' is not: set both or neither");
   return { url, secret };
+}
+
+function resolveStateFile(stateDir: string | undefined): string | null {
+  if (stateDir === undefined) return null;
+  if (stateDir.trim() === '') throw new Error("Simulator option 'stateDir' must be a directory path, got ''");
+  return path.resolve(stateDir, JOB_STATE_FILE);
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { failureMessage } from './failure-messages';
 import type { VideoError } from './wire';
 
 /**
@@ -31,7 +32,17 @@ export interface Scenario {
   sizeMb: number | null;
   /** `[sim:faults-for=N]`: the fault markers apply to the first N jobs with this prompt only; later ones run clean. */
   faultsFor: number | null;
+  /** `[sim:retention=MS]`: MS after creation the job reports `expired`, finished or not. */
+  retentionMs: number | null;
+  /** `[sim:cancel-after=MS]`: MS after creation the job reports `cancelled`, unless it finished first. */
+  cancelAfterMs: number | null;
+  /** `[sim:thumbnail-503=N]`: the job's first N thumbnail downloads answer 503. */
+  thumbnail503: number;
+  /** `[sim:timestamps=ms|iso]`: how `created_at`/`completed_at`/`expires_at` are written (default unix seconds). */
+  timestamps: TimestampFormat;
 }
+
+export type TimestampFormat = 'seconds' | 'ms' | 'iso';
 
 export class ScenarioMarkerError extends Error {
   constructor(message: string) {
@@ -51,17 +62,6 @@ interface MarkerDefinition extends ScenarioMarker {
   name: string;
   value: 'none' | 'required' | 'optional';
   apply(scenario: Scenario, value: string | undefined): void;
-}
-
-const FAILURE_MESSAGES: Readonly<Record<string, string>> = {
-  moderation_blocked: 'Your request was blocked by our moderation system.',
-  content_policy_violation: 'The video could not be generated because it may violate our content policy.',
-  internal_error: 'The video could not be generated because of an internal error. Please try again.',
-  timeout: 'Video generation timed out before it could finish.',
-};
-
-export function failureMessage(code: string): string {
-  return FAILURE_MESSAGES[code] ?? `Video generation failed (${code}).`;
 }
 
 const DEFINITIONS: readonly MarkerDefinition[] = [
@@ -153,6 +153,14 @@ const DEFINITIONS: readonly MarkerDefinition[] = [
     apply: (s) => void (s.downloadReset = true),
   },
   {
+    name: 'thumbnail-503',
+    syntax: '[sim:thumbnail-503=N]',
+    value: 'required',
+    effect:
+      "The job's first N thumbnail downloads (`variant=thumbnail`) answer 503 with `retry-after`; later ones get the image. The video itself downloads normally.",
+    apply: (s, v) => void (s.thumbnail503 = nonNegativeInteger('thumbnail-503', v)),
+  },
+  {
     name: 'unknown-status',
     syntax: '[sim:unknown-status]',
     value: 'none',
@@ -185,6 +193,34 @@ const DEFINITIONS: readonly MarkerDefinition[] = [
       s.faultsFor = count;
     },
   },
+  {
+    name: 'retention',
+    syntax: '[sim:retention=MS]',
+    value: 'required',
+    effect:
+      'MS milliseconds after creation the job reports `status: "expired"` (as Sora does past retention), whether it had completed or not; its content answers 404. Without the marker a completed job expires when `expires_at` (one hour) passes.',
+    apply: (s, v) => void (s.retentionMs = positiveInteger('retention', v)),
+  },
+  {
+    name: 'cancel-after',
+    syntax: '[sim:cancel-after=MS]',
+    value: 'required',
+    effect:
+      'MS milliseconds after creation the job reports `status: "cancelled"` (progress frozen), unless it completed or failed first; no webhook.',
+    apply: (s, v) => void (s.cancelAfterMs = positiveInteger('cancel-after', v)),
+  },
+  {
+    name: 'timestamps',
+    syntax: '[sim:timestamps=ms] or [sim:timestamps=iso]',
+    value: 'required',
+    effect:
+      '`created_at`, `completed_at` and `expires_at` are sent in milliseconds or as ISO 8601 strings instead of unix seconds, as some gateways do.',
+    apply: (s, v) => {
+      if (v !== 'ms' && v !== 'iso')
+        throw new ScenarioMarkerError(`[sim:timestamps=${v}]: expected ms or iso`);
+      s.timestamps = v;
+    },
+  },
 ];
 
 /** Every marker with its syntax and effect (the README's table is this list). */
@@ -210,15 +246,26 @@ export function defaultScenario(): Scenario {
     unknownStatus: false,
     sizeMb: null,
     faultsFor: null,
+    retentionMs: null,
+    cancelAfterMs: null,
+    thumbnail503: 0,
+    timestamps: 'seconds',
   };
 }
 
 /**
- * The same scenario without its faults (failures, stuck, expiry, 503/429, lost create, download trouble, unknown
- * status), keeping only speed and size: what a retry of a `[sim:faults-for=N]` prompt gets after N jobs.
+ * The same scenario without its faults (failures, stuck, expiry, cancellation, 503/429, lost create, download trouble,
+ * unknown status), keeping only speed, size and timestamp format: what a retry of a `[sim:faults-for=N]` prompt gets after N jobs.
  */
 export function withoutFaults(scenario: Scenario): Scenario {
-  return { ...defaultScenario(), slow: scenario.slow, durationMs: scenario.durationMs, sizeMb: scenario.sizeMb, faultsFor: scenario.faultsFor };
+  return {
+    ...defaultScenario(),
+    slow: scenario.slow,
+    durationMs: scenario.durationMs,
+    sizeMb: scenario.sizeMb,
+    faultsFor: scenario.faultsFor,
+    timestamps: scenario.timestamps,
+  };
 }
 
 /** Reads every `[sim:…]` marker in a prompt. An unknown or malformed marker is an error, never silently ignored. */

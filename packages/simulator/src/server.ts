@@ -3,8 +3,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { truncatedJson } from './chaos';
 import type { SimContext } from './context';
-import { ApiError, incorrectApiKey, missingApiKey } from './errors';
+import { ApiError } from './errors';
 import { registerContentRoutes } from './routes/content';
+import { registerDerivedRoutes } from './routes/derived';
 import { SIM_ROUTE_PREFIX, registerSimRoutes } from './routes/sim';
 import { registerVideoRoutes } from './routes/videos';
 import type { ErrorBody } from './wire';
@@ -12,7 +13,10 @@ import type { ErrorBody } from './wire';
 /** Upstream caps reference images well below this; anything larger is a client bug worth a clear 413. */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
-/** The HTTP surface: /v1 (the OpenAI Videos contract, bearer auth) and /__sim (control, no auth). */
+/**
+ * The HTTP surface: the Videos API under the dialect's prefix (`/v1`, Azure `/openai/v1`) with its auth, and /__sim
+ * (control, no auth).
+ */
 export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
@@ -20,6 +24,8 @@ export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
     forceCloseConnections: true,
     // Content is streamed by hand; an automatic HEAD twin of those routes would try to write a body.
     exposeHeadRoutes: false,
+    // LiteLLM's ids carry base64 of provider, model and the upstream id: well over find-my-way's default 100.
+    routerOptions: { maxParamLength: 1000 },
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 32 } });
 
@@ -63,7 +69,10 @@ export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (request) => checkApiKey(request, ctx.options.apiKey));
+      v1.addHook('onRequest', async (request) => {
+        ctx.dialect.authenticate(request.headers, ctx.options.apiKey);
+        ctx.dialect.checkQuery(request.query as Record<string, unknown>);
+      });
       // Process-wide chaos runs after auth (a bad key is still a 401) and before the job's own scripted faults.
       v1.addHook('onRequest', async (request) => {
         const decision = ctx.chaos.decide(request.raw, isCreate(request));
@@ -76,27 +85,20 @@ export async function buildServer(ctx: SimContext): Promise<FastifyInstance> {
           : payload,
       );
       registerVideoRoutes(v1, ctx);
+      registerDerivedRoutes(v1, ctx);
       registerContentRoutes(v1, ctx);
     },
-    { prefix: '/v1' },
+    { prefix: ctx.dialect.prefix },
   );
   registerSimRoutes(app, ctx);
   return app;
 }
 
-/** POST /videos and remixes: the requests that make a job (and cost money upstream). */
+/** The requests that make a job (and cost money upstream): create, remix, edit, extension. */
 function isCreate(request: FastifyRequest): boolean {
   const route = request.routeOptions.url ?? '';
-  return request.method === 'POST' && (route === '/v1/videos' || route.endsWith('/remix'));
-}
-
-/** OpenAI's `Authorization: Bearer`, or Azure's `api-key` header, so an AzureOpenAI client works too. */
-function checkApiKey(request: FastifyRequest, apiKey: string): void {
-  const authorization = request.headers.authorization;
-  const azureKey = request.headers['api-key'];
-  const provided =
-    authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ??
-    (typeof azureKey === 'string' ? azureKey : undefined);
-  if (provided === undefined || provided === '') throw missingApiKey();
-  if (provided !== apiKey) throw incorrectApiKey(provided);
+  return (
+    request.method === 'POST' &&
+    (/\/videos$/.test(route) || /\/videos\/(edits|extensions)$/.test(route) || route.endsWith('/remix'))
+  );
 }

@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { loadAssets } from './assets';
+import { CharacterStore } from './characters';
 import { Chaos, resolveChaos, type ChaosOptions, type ChaosStats } from './chaos';
 import type { SimContext } from './context';
+import { createDialect, type DialectName } from './dialects';
+import { createJobStateWriter, loadJobState } from './job-state-file';
 import { JobStore } from './jobs';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { RequestLog, type RequestLogEntry } from './request-log';
@@ -10,8 +13,10 @@ import { TerminalWatcher } from './terminal-watcher';
 import { WebhookDispatcher, type WebhookTarget } from './webhooks';
 
 export interface Simulator {
-  /** Base URL of the API, e.g. http://127.0.0.1:PORT/v1: pass it as the openai SDK's `baseURL`. */
+  /** Base URL of the API, e.g. http://127.0.0.1:PORT/v1 (Azure: …/openai/v1): pass it as the SDK's `baseURL`. */
   url: string;
+  /** The upstream it imitates. */
+  dialect: DialectName;
   /** http://host:port, for the /__sim routes. */
   origin: string;
   /** The bearer token the simulator accepts. */
@@ -32,7 +37,16 @@ export interface Simulator {
 /** Starts an OpenAI-Videos-compatible server; resolves once it is listening. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const options = resolveOptions(opts);
-  const store = new JobStore(options.now, options.generationMs);
+  const dialect = createDialect(options.dialect, options.models);
+  const { stateFile } = options;
+  let saveJobs = () => {};
+  const store = new JobStore(options.now, options.generationMs, dialect.videoId, () => saveJobs());
+  const stateWriter = stateFile ? createJobStateWriter(stateFile, () => store.all(), options.logger) : null;
+  if (stateFile && stateWriter) {
+    store.restore(loadJobState(stateFile, options.logger));
+    saveJobs = () => stateWriter.schedule();
+  }
+  const characters = new CharacterStore(options.now, dialect.characterId);
   const log = new RequestLog(options.now);
   const webhooks = new WebhookDispatcher({
     logger: options.logger,
@@ -43,7 +57,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let webhookTarget: WebhookTarget | null = options.webhook;
   const watcher = new TerminalWatcher(store, webhooks, options.watchIntervalMs);
   const chaos = new Chaos(options.chaos, options.retryAfterMs);
-  const ctx: SimContext = { options, store, log, watcher, chaos, assets: await loadAssets() };
+  const ctx: SimContext = {
+    options,
+    dialect,
+    store,
+    characters,
+    log,
+    watcher,
+    chaos,
+    assets: await loadAssets(),
+  };
 
   const app = await buildServer(ctx);
   try {
@@ -59,15 +82,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const { port } = app.server.address() as AddressInfo;
   const origin = `http://${urlHost(options.host)}:${port}`;
-  const url = `${origin}/v1`;
+  const url = `${origin}${dialect.prefix}`;
   options.logger.info(
-    { url, generationMs: options.generationMs, webhookUrl: webhookTarget?.url ?? null, chaos: options.chaos },
+    {
+      url,
+      dialect: dialect.name,
+      generationMs: options.generationMs,
+      webhookUrl: webhookTarget?.url ?? null,
+      chaos: options.chaos,
+    },
     'Sora simulator listening',
   );
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    dialect: dialect.name,
     origin,
     apiKey: options.apiKey,
     requests: () => log.entries(),
@@ -90,6 +120,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         watcher.stop();
         webhooks.close();
         await app.close();
+        await stateWriter?.flush(); // counters (polls, 429 bursts) changed since the last create/delete/report
       })();
       return closing;
     },

@@ -34,10 +34,14 @@ export class TerminalWatcher {
 
   check(job: Job): void {
     if (job.terminalReported || job.gone) return;
-    const { status } = this.store.observe(job);
+    const { status, finishedAtMs, error } = this.store.observe(job);
     if (!isTerminal(status)) return;
     // Marked even without a webhook configured: like upstream, an event is sent only to endpoints set up at the time.
     this.store.markReported(job);
-    this.webhooks.send(status === 'completed' ? 'video.completed' : 'video.failed', job.id);
+    // The API defines events for completion and failure only; a job that completed and then expired unseen still
+    // completed. Cancelled jobs, and jobs that expired unfinished, send nothing.
+    if (status === 'failed') this.webhooks.send('video.failed', job.id);
+    else if (status === 'completed' || (status === 'expired' && finishedAtMs !== null && error === null))
+      this.webhooks.send('video.completed', job.id);
   }
 }

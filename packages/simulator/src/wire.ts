@@ -6,11 +6,16 @@
 
 export type VideoModel = string;
 export type VideoSeconds = '4' | '8' | '12';
+/** An extension adds 4-20 s to its source, so a served video's length is any whole number of seconds. */
+export type ServedSeconds = VideoSeconds | (string & {});
 export type VideoSize = '720x1280' | '1280x720' | '1024x1792' | '1792x1024';
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 
-/** `[sim:unknown-status]` reports a status outside the contract, so consumers can prove they tolerate one. */
-export type UnknownVideoStatus = 'preprocessing';
+/**
+ * Statuses outside the 6.x contract that real upstreams send: `[sim:unknown-status]`'s `preprocessing`, and Sora's
+ * `cancelled` and `expired` (a job past retention).
+ */
+export type UnknownVideoStatus = 'preprocessing' | 'cancelled' | 'expired';
 
 export interface VideoError {
   code: string;
@@ -33,12 +38,22 @@ export interface VideoObject {
   remixed_from_video_id: string | null;
 }
 
-/** What GET /v1/videos/{id} can actually return: the contract, or one deliberately undefined status. */
-export type ServedVideoObject = Omit<VideoObject, 'status'> & { status: VideoStatus | UnknownVideoStatus };
+/** What GET /v1/videos/{id} can actually return in the openai dialect: the contract, or a status outside it. */
+export type ServedVideoObject = Omit<VideoObject, 'status' | 'seconds'> & {
+  status: VideoStatus | UnknownVideoStatus;
+  seconds: ServedSeconds;
+};
+
+/** A character made from an uploaded video (POST /videos/characters). */
+export interface CharacterObject {
+  id: string;
+  created_at: number;
+  name: string;
+}
 
 export interface VideoList {
   object: 'list';
-  data: ServedVideoObject[];
+  data: object[];
   first_id: string | null;
   last_id: string | null;
   has_more: boolean;

@@ -102,7 +102,7 @@ describe('process-wide chaos', () => {
     });
     const { id } = await sdkFor(sim).videos.create({ prompt: 'a lighthouse at dusk' });
     clock.advance(1000);
-    const asset = await readFile(join(ASSETS_DIR, 'video.mp4'));
+    const asset = await readFile(join(ASSETS_DIR, 'videos/720x1280-4s.mp4'));
 
     const download = await rawGet(`${sim.url}/videos/${id}/content`, sim.apiKey);
     expect(download.status).toBe(200);

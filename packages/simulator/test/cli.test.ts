@@ -37,6 +37,28 @@ describe('the standalone CLI', () => {
     expect(await cli.exited).toEqual([0, null]);
   });
 
+  it('speaks the dialect SIM_DIALECT names (azure: /openai/v1, api-key header, SIM_MODELS deployments)', async () => {
+    const cli = runCli({ SIM_PORT: '0', SIM_API_KEY: 'az-key', SIM_DIALECT: 'azure', SIM_MODELS: 'my-dep' });
+    const url = await new Promise<string>((resolve, reject) => {
+      cli.child.stdout.on('data', () => {
+        const match = /ready at (http:\/\/\S+\/openai\/v1)/.exec(cli.output());
+        if (match?.[1]) resolve(match[1]);
+      });
+      void cli.exited.then(() => reject(new Error(`CLI exited early:\n${cli.output()}`)));
+    });
+    expect((await fetch(`${url}/videos`, { headers: { 'api-key': 'az-key' } })).status).toBe(200);
+    expect((await fetch(`${url}/videos`, { headers: { authorization: 'Bearer az-key' } })).status).toBe(401);
+    const create = await fetch(`${url}/videos`, {
+      method: 'POST',
+      headers: { 'api-key': 'az-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'p', model: 'my-dep' }),
+    });
+    expect(await create.json()).toMatchObject({ model: 'my-dep', status: 'queued' });
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual([0, null]);
+  });
+
   it('refuses a bad number, naming the variable, with exit code 1', async () => {
     const cli = runCli({ SIM_GENERATION_MS: 'fast' });
     expect((await cli.exited)[0]).toBe(1);
@@ -65,8 +87,12 @@ describe('readCliConfig', () => {
         SIM_GENERATION_MS: '300',
         SIM_WEBHOOK_URL: 'http://localhost:3000/api/webhooks/openai',
         SIM_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
+        SIM_DIALECT: 'azure',
+        SIM_MODELS: 'my-sora, sora-2',
       }),
     ).toEqual({
+      dialect: 'azure',
+      models: ['my-sora', 'sora-2'],
       port: 5000,
       host: '0.0.0.0',
       apiKey: 'k',
@@ -84,6 +110,10 @@ describe('readCliConfig', () => {
     [{ SIM_WEBHOOK_URL: 'ftp://x', SIM_WEBHOOK_SECRET: 'whsec_c2VjcmV0' }, /SIM_WEBHOOK_URL must be an http/],
     [{ SIM_WEBHOOK_URL: 'http://x' }, /SIM_WEBHOOK_URL and SIM_WEBHOOK_SECRET go together/],
     [{ SIM_WEBHOOK_URL: 'http://x', SIM_WEBHOOK_SECRET: 'hunter2' }, /SIM_WEBHOOK_SECRET must be 'whsec_'/],
+    [{ SIM_DIALECT: 'bedrock' }, /SIM_DIALECT must be one of openai, azure, litellm, newapi, got 'bedrock'/],
+    [{ SIM_MODELS: 'sora-2,,veo-3' }, /SIM_MODELS must be model names/],
+    [{ SIM_MODELS: 'my sora' }, /SIM_MODELS must be model names.*'my sora'/],
+    [{ SIM_MODELS: 'a,a' }, /SIM_MODELS names the same model twice/],
   ])('rejects %o', (env, message) => {
     expect(() => readCliConfig(env)).toThrow(message);
   });

@@ -37,7 +37,7 @@ async function completedVideo(
 
 describe('video content', () => {
   it('[sim:size-mb=N] serves exactly N MiB: the real MP4 then a free box, still a well-formed MP4', async () => {
-    const asset = await readFile(join(ASSETS_DIR, 'video.mp4'));
+    const asset = await readFile(join(ASSETS_DIR, 'videos/720x1280-4s.mp4'));
     const { client, id } = await completedVideo('big [sim:size-mb=1.5]');
     const response = await client.videos.downloadContent(id);
     expect(Number(response.headers.get('content-length'))).toBe(1.5 * MIB);
@@ -59,7 +59,7 @@ describe('video content', () => {
   });
 
   it('[sim:slow-download] trickles the same bytes out in many small pieces', async () => {
-    const asset = await readFile(join(ASSETS_DIR, 'video.mp4'));
+    const asset = await readFile(join(ASSETS_DIR, 'videos/720x1280-4s.mp4'));
     const { client, id } = await completedVideo('patience [sim:slow-download=200]');
     const response = await client.videos.downloadContent(id);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -70,7 +70,7 @@ describe('video content', () => {
   });
 
   it('[sim:download-reset] promises the full length, sends half, then cuts the connection', async () => {
-    const asset = await readFile(join(ASSETS_DIR, 'video.mp4'));
+    const asset = await readFile(join(ASSETS_DIR, 'videos/720x1280-4s.mp4'));
     const { client, id, sim } = await completedVideo('unlucky [sim:download-reset]');
     const response = await client.videos.downloadContent(id);
     expect(Number(response.headers.get('content-length'))).toBe(asset.length);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { Video } from 'openai/resources/videos';
 import { afterEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/index';
@@ -27,6 +27,23 @@ export function sdkFor(sim: Simulator, options: { maxRetries?: number; apiKey?: 
     baseURL: sim.url,
     maxRetries: options.maxRetries ?? 0,
   });
+}
+
+/**
+ * The real SDK configured for the simulator's dialect the way a user configures it for that upstream: Azure with
+ * the `AzureOpenAI` client (api-key header, api-version), LiteLLM with the `custom-llm-provider` header its list
+ * needs, openai and new-api with plain bearer auth.
+ */
+export function dialectClient(sim: Simulator, provider = 'openai'): OpenAI {
+  const common = { apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0 };
+  switch (sim.dialect) {
+    case 'azure':
+      return new AzureOpenAI({ ...common, apiVersion: 'preview' });
+    case 'litellm':
+      return new OpenAI({ ...common, defaultHeaders: { 'custom-llm-provider': provider } });
+    default:
+      return new OpenAI(common);
+  }
 }
 
 /** A clock the test moves by hand. */

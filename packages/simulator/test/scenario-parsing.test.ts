@@ -11,7 +11,8 @@ describe('parseScenario', () => {
   it('reads every marker, anywhere in the prompt, combined', () => {
     const scenario = parseScenario(
       '[sim:slow] a [sim:duration=1500] b [sim:fail=moderation_blocked][sim:stuck=40][sim:expire-after=3][sim:flap-503]' +
-        '[sim:429-burst=2][sim:lost-create][sim:slow-download=800][sim:download-reset][sim:unknown-status][sim:size-mb=2.5][sim:faults-for=2]',
+        '[sim:429-burst=2][sim:lost-create][sim:slow-download=800][sim:download-reset][sim:unknown-status][sim:size-mb=2.5][sim:faults-for=2]' +
+        '[sim:retention=9000][sim:cancel-after=700][sim:thumbnail-503=3][sim:timestamps=iso]',
     );
     expect(scenario).toEqual({
       slow: true,
@@ -27,6 +28,10 @@ describe('parseScenario', () => {
       unknownStatus: true,
       sizeMb: 2.5,
       faultsFor: 2,
+      retentionMs: 9000,
+      cancelAfterMs: 700,
+      thumbnail503: 3,
+      timestamps: 'iso',
     });
   });
 
@@ -46,10 +51,18 @@ describe('parseScenario', () => {
     ['[sim:duration=0]', /above 0/],
     ['[sim:duration=1.5]', /whole number/],
     ['[sim:429-burst=-1]', /whole number/],
+    ['[sim:retention=0]', /above 0/],
+    ['[sim:cancel-after]', /needs a value/],
+    ['[sim:timestamps=hours]', /ms or iso/],
     ['[sim:size-mb=0]', /above 0/],
     ['[sim:fail=has space]', /error code/],
   ])('rejects %s with a message that names the problem', (prompt, message) => {
     expect(() => parseScenario(prompt)).toThrow(message);
+  });
+
+  it('reads [sim:thumbnail-503=N] as the number of thumbnail downloads that answer 503', () => {
+    expect(parseScenario('A pier [sim:thumbnail-503=2]').thumbnail503).toBe(2);
+    expect(() => parseScenario('A pier [sim:thumbnail-503]')).toThrow(/thumbnail-503/);
   });
 
   it('documents every marker it understands', () => {
@@ -65,9 +78,13 @@ describe('parseScenario', () => {
       'lost-create',
       'slow-download',
       'download-reset',
+      'thumbnail-503',
       'unknown-status',
       'size-mb',
       'faults-for',
+      'retention',
+      'cancel-after',
+      'timestamps',
     ]);
   });
 

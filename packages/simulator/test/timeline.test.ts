@@ -7,16 +7,29 @@ const plan = (scenario: Partial<Scenario> = {}) => ({
   durationMs: 1000,
   scenario: { ...defaultScenario(), ...scenario },
 });
+const HOUR = 60 * 60 * 1000;
 const at = (elapsedMs: number, scenario: Partial<Scenario> = {}) =>
   observe(plan(scenario), 1_000_000 + elapsedMs);
 
 describe('the progress model', () => {
   it('queues for the first 15%, rises in whole percents, completes at the duration', () => {
-    expect(at(0)).toEqual({ status: 'queued', progress: 0, finishedAtMs: null, error: null });
+    expect(at(0)).toEqual({
+      status: 'queued',
+      progress: 0,
+      finishedAtMs: null,
+      expiresAtMs: null,
+      error: null,
+    });
     expect(at(149)).toMatchObject({ status: 'queued', progress: 0 });
     expect(at(150)).toMatchObject({ status: 'in_progress', progress: 0 });
     expect(at(999)).toMatchObject({ status: 'in_progress', progress: 99 });
-    expect(at(1000)).toEqual({ status: 'completed', progress: 100, finishedAtMs: 1_001_000, error: null });
+    expect(at(1000)).toEqual({
+      status: 'completed',
+      progress: 100,
+      finishedAtMs: 1_001_000,
+      expiresAtMs: 1_001_000 + HOUR,
+      error: null,
+    });
     expect(at(10_000)).toMatchObject({ status: 'completed', finishedAtMs: 1_001_000 });
   });
 
@@ -41,6 +54,7 @@ describe('the progress model', () => {
       status: 'failed',
       progress: 52,
       finishedAtMs: 1_000_600,
+      expiresAtMs: null,
       error,
     });
     expect(at(5000, { fail: error })).toMatchObject({
@@ -56,6 +70,7 @@ describe('the progress model', () => {
       status: 'in_progress',
       progress: 40,
       finishedAtMs: null,
+      expiresAtMs: null,
       error: null,
     });
     expect(at(1e9, { stuckAt: 100 })).toMatchObject({ status: 'in_progress', progress: 100 });
@@ -66,5 +81,40 @@ describe('the progress model', () => {
     expect(at(299, { unknownStatus: true }).status).toBe('preprocessing');
     expect(at(300, { unknownStatus: true }).status).toBe('in_progress');
     expect(at(1000, { unknownStatus: true }).status).toBe('completed');
+  });
+
+  it('expires a completed job when its hour of retention ends, keeping its completion time', () => {
+    expect(at(HOUR + 999)).toMatchObject({ status: 'completed' });
+    expect(at(HOUR + 1000)).toEqual({
+      status: 'expired',
+      progress: 100,
+      finishedAtMs: 1_001_000,
+      expiresAtMs: 1_001_000 + HOUR,
+      error: null,
+    });
+  });
+
+  it('[sim:retention] expires a job at that age, finished or not, and never after it failed', () => {
+    expect(at(499, { retentionMs: 500 }).status).toBe('in_progress');
+    expect(at(500, { retentionMs: 500 })).toMatchObject({
+      status: 'expired',
+      finishedAtMs: null,
+      expiresAtMs: 1_000_500,
+    });
+    expect(at(1000, { retentionMs: 5000 })).toMatchObject({ status: 'completed', expiresAtMs: 1_005_000 });
+    expect(at(5000, { retentionMs: 5000 })).toMatchObject({ status: 'expired', finishedAtMs: 1_001_000 });
+    expect(at(5000, { retentionMs: 5000, fail: { code: 'x', message: 'm' } }).status).toBe('failed');
+  });
+
+  it('[sim:cancel-after] cancels an unfinished job with its progress frozen, but not a finished one', () => {
+    expect(at(599, { cancelAfterMs: 600 }).status).toBe('in_progress');
+    expect(at(5000, { cancelAfterMs: 600 })).toEqual({
+      status: 'cancelled',
+      progress: 52,
+      finishedAtMs: 1_000_600,
+      expiresAtMs: null,
+      error: null,
+    });
+    expect(at(5000, { cancelAfterMs: 2000 }).status).toBe('completed');
   });
 });

@@ -7,7 +7,8 @@ import { result, withClient, type Cli } from '../context';
 import { saveStream } from '../download-file';
 import { CliError, tokenRejected } from '../errors';
 import { EXIT } from '../exit-codes';
-import { createByteProgress, formatBytes } from '../progress-view';
+import { formatBytes, videoFileName } from '@sora-monitor/core/domain';
+import { createByteProgress } from '../progress-view';
 
 interface DownloadOptions {
   output?: string;
@@ -19,7 +20,7 @@ export function registerDownload(program: Command, cliFor: (command: Command) =>
     .command('download')
     .description('Save a finished video to a file (streamed, with a progress bar)')
     .argument('<videoId>', 'the video id')
-    .option('-o, --output <file>', 'where to save it (default: <videoId>.mp4)')
+    .option('-o, --output <file>', 'where to save it (default: <title-slug>-<videoId>.mp4)')
     .option('-f, --force', 'overwrite the file if it exists')
     .action(async (videoId: string, options: DownloadOptions, command: Command) =>
       download(cliFor(command), videoId, options),
@@ -27,18 +28,22 @@ export function registerDownload(program: Command, cliFor: (command: Command) =>
 }
 
 async function download(cli: Cli, videoId: string, options: DownloadOptions): Promise<void> {
-  const target = path.resolve(options.output ?? `${videoId}.mp4`);
-  if (!options.force && (await exists(target))) {
-    throw new CliError(
-      `${target} already exists. Pass --force to overwrite it, or choose another file with -o.`,
-      EXIT.usage,
-      'file_exists',
-    );
-  }
+  if (options.output) await refuseToOverwrite(path.resolve(options.output), options);
   await withClient(cli, videoId, async ({ client, connection }) => {
     const video = await client.videos.get.query({ videoId });
+    // By default the same name the web app suggests: a clean slug of the title plus the id.
+    const target = path.resolve(options.output ?? videoFileName(video.title, videoId));
+    if (!options.output) await refuseToOverwrite(target, options);
     if (!video.generation.videoUrl) {
       const { status, progress } = video.generation;
+      // A failed generation will not produce a video by waiting: say so, and how to try again.
+      if (status === 'failed' && !video.generation.autoRetryAt) {
+        throw new CliError(
+          `Video ${videoId} has no finished video: its generation failed (${video.generation.error ?? video.generation.message}). Retry with: sora-monitor retry ${videoId}`,
+          EXIT.failed,
+          'failed',
+        );
+      }
       throw new CliError(
         `Video ${videoId} has no finished video yet (${status}, ${progress}%). Follow it with: sora-monitor watch ${videoId}`,
         EXIT.failed,
@@ -83,6 +88,15 @@ async function download(cli: Cli, videoId: string, options: DownloadOptions): Pr
     }
     result(cli, { videoId, ...saved }, [`Saved ${saved.file} (${formatBytes(saved.bytes)}).`]);
   });
+}
+
+async function refuseToOverwrite(target: string, options: DownloadOptions): Promise<void> {
+  if (options.force || !(await exists(target))) return;
+  throw new CliError(
+    `${target} already exists. Pass --force to overwrite it, or choose another file with -o.`,
+    EXIT.usage,
+    'file_exists',
+  );
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -15,7 +15,7 @@ const SAMPLE_WINDOW = 20;
 export function registerWatch(program: Command, cliFor: (command: Command) => Cli): void {
   program
     .command('watch')
-    .description('Follow a generation live until it completes (exit 0) or fails (exit 1)')
+    .description('Follow a generation live, through automatic retries, until it completes (exit 0) or fails for good (exit 1)')
     .argument('<videoId>', 'the video id (see `sora-monitor ls`)')
     .action(async (videoId: string, _options: object, command: Command) => {
       const cli = cliFor(command);

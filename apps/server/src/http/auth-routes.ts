@@ -1,6 +1,7 @@
 import type { UserRateLimiter } from '@sora-monitor/core/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allowedByRateLimit } from './rate-limit-reply';
+import { attemptSource, isSignInEmailRequest, signInEmail } from './sign-in-attempt';
 
 /** The one thing this route needs from the better-auth instance: its Fetch handler. */
 export interface AuthHandler {
@@ -11,7 +12,7 @@ export interface AuthHandler {
  * Mounts better-auth's endpoints at /api/auth/*. Everything is passed through as Fetch objects;
  * the raw body stays untouched because better-auth parses (and for some routes clones) it itself.
  */
-export async function registerAuthRoutes(app: FastifyInstance, auth: AuthHandler, signInPerEmail?: UserRateLimiter): Promise<void> {
+export async function registerAuthRoutes(app: FastifyInstance, auth: AuthHandler, signInPerAccount?: UserRateLimiter): Promise<void> {
   // An encapsulated child context: its body parser applies to these routes and no others.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -21,37 +22,24 @@ export async function registerAuthRoutes(app: FastifyInstance, auth: AuthHandler
       method: ['GET', 'POST'],
       url: '/api/auth/*',
       handler: async (request, reply) => {
-        // better-auth limits sign-ins per client IP; this limits them per account too, so rotating IPs cannot
-        // brute-force one password. A successful sign-in gives its attempt back: only failures add up.
-        const email = signInPerEmail ? await signInEmail(request) : null;
-        if (signInPerEmail && email && !(await allowedByRateLimit(reply, signInPerEmail, email))) return reply;
+        // better-auth limits sign-ins per client IP; this limits failures per account and source too, so one source
+        // cannot guess one account's password fast, while its owner, signing in from elsewhere, is not locked out.
+        // A successful sign-in gives its attempt back: only failures add up.
+        const key = signInPerAccount ? await signInAttemptKey(request) : null;
+        if (signInPerAccount && key && !(await allowedByRateLimit(reply, signInPerAccount, key))) return reply;
         const response = await auth.handler(toFetchRequest(request));
-        if (signInPerEmail && email && response.ok) await signInPerEmail.refund(email);
+        if (signInPerAccount && key && response.ok) await signInPerAccount.refund(key);
         return sendFetchResponse(reply, response);
       },
     });
   });
 }
 
-/**
- * The normalised email of a POST /api/auth/sign-in/email, or null for any other request (or no readable email).
- * Read the way better-auth reads bodies (JSON, urlencoded or multipart form), so another encoding cannot slip by.
- */
-async function signInEmail(request: FastifyRequest): Promise<string | null> {
-  if (request.method !== 'POST' || request.url.split('?')[0] !== '/api/auth/sign-in/email') return null;
-  if (!Buffer.isBuffer(request.body) || request.body.length === 0) return null;
-  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
-  const body = new Response(request.body, { headers: { 'content-type': contentType } });
-  try {
-    let email: unknown = null;
-    if (contentType.includes('json')) email = ((await body.json()) as { email?: unknown } | null)?.email;
-    else if (contentType.includes('x-www-form-urlencoded') || contentType.includes('multipart/form-data')) {
-      email = (await body.formData()).get('email');
-    }
-    return typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : null;
-  } catch {
-    return null; // Unreadable: better-auth answers it with its own error.
-  }
+/** `account|source` for an email sign-in attempt, or null for any other request (or no readable email). */
+async function signInAttemptKey(request: FastifyRequest): Promise<string | null> {
+  if (!isSignInEmailRequest(request.method, request.url)) return null;
+  const email = await signInEmail(request);
+  return email === null ? null : `${email}|${attemptSource(request.ip)}`;
 }
 
 function toFetchRequest(request: FastifyRequest): Request {

@@ -42,9 +42,8 @@ export async function registerWebhookRoute(app: FastifyInstance, deps: WebhookRo
       const jobId = typeof event.data?.id === 'string' ? event.data.id : null;
       if (!VIDEO_EVENTS.has(type) || !jobId) return reply.code(200).send({ status: 'ignored', reason: `event type ${type}` });
 
-      if (!(await recordWebhookDelivery(deps.db, deliveryId, type))) {
-        return reply.code(409).send({ error: 'replayed', message: `Webhook ${deliveryId} was already processed` });
-      }
+      // A duplicate is acknowledged and changes nothing: senders retry any non-2xx, so refusing it would bring it back.
+      if (!(await recordWebhookDelivery(deps.db, deliveryId, type))) return reply.code(200).send({ status: 'duplicate' });
       const video = await getVideoByJobId(deps.db, jobId);
       if (!video) return reply.code(200).send({ status: 'ignored', reason: 'unknown job' });
       try {

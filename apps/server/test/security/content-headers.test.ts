@@ -47,7 +47,15 @@ const content = (headers: Record<string, string>, query = '') =>
     headers: { cookie: ada.cookie, ...headers },
   });
 
-function expectSafeHeaders(response: LightMyRequestResponse, type: string, extension: string) {
+/** The video is named by the slug of its title plus its id; the thumbnail by its title. */
+const videoName = () => `adas-storm-set-cookie-evil-1-x-cafe-${videoId}`;
+
+function expectSafeHeaders(
+  response: LightMyRequestResponse,
+  type: string,
+  extension: string,
+  name = { ascii: ASCII_NAME, unicode: UNICODE_NAME },
+) {
   expect(response.headers['content-type']).toBe(type);
   expect(response.headers['cache-control']).toBe('private, no-store');
   expect(response.headers['x-content-type-options']).toBe('nosniff');
@@ -55,7 +63,7 @@ function expectSafeHeaders(response: LightMyRequestResponse, type: string, exten
   expect(response.headers['set-cookie']).toBeUndefined(); // the title's "Set-Cookie:" stayed inside the filename
   const disposition = String(response.headers['content-disposition']);
   expect(disposition).toBe(
-    `inline; filename="${ASCII_NAME}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${UNICODE_NAME}.${extension}`).replace(/'/g, '%27')}`,
+    `inline; filename="${name.ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${name.unicode}.${extension}`).replace(/'/g, '%27')}`,
   );
   expect(disposition).toMatch(/^[\x20-\x7e]+$/); // printable ASCII only: no CR/LF, nothing a client could misread
 }
@@ -64,10 +72,10 @@ describe('content route headers', () => {
   it('the video, whole (200) and ranged (206): video/mp4, private no-store, nosniff, same-origin, server-written disposition', async () => {
     const whole = await content({});
     expect(whole.statusCode).toBe(200);
-    expectSafeHeaders(whole, 'video/mp4', 'mp4');
+    expectSafeHeaders(whole, 'video/mp4', 'mp4', { ascii: videoName(), unicode: videoName() });
     const ranged = await content({ range: 'bytes=0-99' });
     expect(ranged.statusCode).toBe(206);
-    expectSafeHeaders(ranged, 'video/mp4', 'mp4');
+    expectSafeHeaders(ranged, 'video/mp4', 'mp4', { ascii: videoName(), unicode: videoName() });
   });
 
   it('the thumbnail, whole (200) and ranged (206): image/webp with the same protections', async () => {

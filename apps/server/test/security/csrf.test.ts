@@ -23,6 +23,7 @@ function validInput(path: string, videoAware: boolean): Record<string, unknown> 
   if (path === 'tokens.create') return { name: 'forged' };
   if (path === 'tokens.revoke') return { id: tokenId };
   if (path === 'sora.generate') return { videoId: fresh };
+  if (path === 'videos.bulk') return { action: 'delete', videoIds: [failed, fresh] };
   return videoAware ? { videoId: failed } : {};
 }
 

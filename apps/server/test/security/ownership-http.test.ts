@@ -1,4 +1,4 @@
-import { listProcedures, takesVideoId } from '@sora-monitor/core/testing/procedures';
+import { endpointInputFor, listProcedures, takesEndpointId, takesVideoId, takesVideoIds, videoIdsInputsFor, videoInputFor } from '@sora-monitor/core/testing/procedures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpApp, type HttpApp, type SignedIn } from '../support/http-app';
 
@@ -14,6 +14,7 @@ let h: HttpApp;
 let ada: SignedIn;
 let mallory: SignedIn;
 let adasVideoId: string;
+let adasEndpointId: string;
 
 /** Route paths with a `:videoId` parameter, read from fastify's own route table. */
 function videoRoutes(): Array<{ path: string; methods: string[] }> {
@@ -38,6 +39,9 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   adasVideoId = done.id;
+  adasEndpointId = (
+    await h.trpcData<{ endpoint: { id: string } }>(ada, 'mutation', 'webhooks.create', { url: 'https://1.1.1.1/hooks/ada', events: ['video.completed'] })
+  ).endpoint.id;
 });
 afterAll(() => h?.close());
 
@@ -81,8 +85,8 @@ describe('tRPC procedures that take a video id, over HTTP', () => {
     async (path, procedure) => {
       await expectNoTrace(async () => {
         const kind = procedure.type === 'mutation' ? 'mutation' : 'query';
-        const theirs = await h.trpc(mallory, kind, path, { videoId: adasVideoId });
-        const nobodys = await h.trpc(mallory, kind, path, { videoId: RANDOM_VIDEO_ID });
+        const theirs = await h.trpc(mallory, kind, path, videoInputFor(path, adasVideoId));
+        const nobodys = await h.trpc(mallory, kind, path, videoInputFor(path, RANDOM_VIDEO_ID));
         expect(theirs.body).toBe(nobodys.body);
         if (procedure.type === 'subscription') {
           // SSE answers 200 and then ends the stream with one error event, before any data event.
@@ -93,6 +97,55 @@ describe('tRPC procedures that take a video id, over HTTP', () => {
           expect(theirs.json()).toMatchObject({ error: { data: { code: 'NOT_FOUND' } } });
         }
       });
+    },
+  );
+});
+
+describe('tRPC procedures that take several video ids, over HTTP', () => {
+  const procedures = listProcedures().filter(takesVideoIds);
+  const cases = procedures.flatMap((procedure) => videoIdsInputsFor(procedure.path, []).map((input) => [procedure.path, JSON.stringify(input)] as const));
+
+  it('include videos.bulk (the list is read from the router)', () => {
+    expect(procedures.map((procedure) => procedure.path)).toEqual(['videos.bulk']);
+  });
+
+  it.each(cases)("%s %s reports another user's video exactly like a random id: not found, no title", async (path, inputJson) => {
+    const input = JSON.parse(inputJson) as Record<string, unknown>;
+    await expectNoTrace(async () => {
+      const theirs = await h.trpc(mallory, 'mutation', path, { ...input, videoIds: [adasVideoId] });
+      const nobodys = await h.trpc(mallory, 'mutation', path, { ...input, videoIds: [RANDOM_VIDEO_ID] });
+      expect(theirs.statusCode).toBe(200);
+      expect(theirs.body.replaceAll(adasVideoId, RANDOM_VIDEO_ID)).toBe(nobodys.body);
+      expect(theirs.json()).toMatchObject({
+        result: { data: { outcomes: [{ videoId: adasVideoId, title: null, done: false, code: 'NOT_FOUND', message: 'Video not found' }] } },
+      });
+    });
+  });
+});
+
+describe('tRPC procedures that take a webhook endpoint id, over HTTP', () => {
+  const procedures = listProcedures().filter(takesEndpointId);
+
+  it('include every procedure on one endpoint', () => {
+    expect(procedures.map((procedure) => procedure.path)).toEqual(
+      expect.arrayContaining(['webhooks.deliveries', 'webhooks.delete', 'webhooks.sendTest', 'webhooks.update']),
+    );
+  });
+
+  it.each(procedures.map((procedure) => [procedure.path, procedure] as const))(
+    "%s answers another user's endpoint with 404 NOT_FOUND exactly like a random id",
+    async (path, procedure) => {
+      await expectNoTrace(async () => {
+        const kind = procedure.type === 'mutation' ? 'mutation' : 'query';
+        const theirs = await h.trpc(mallory, kind, path, endpointInputFor(path, adasEndpointId));
+        const nobodys = await h.trpc(mallory, kind, path, endpointInputFor(path, RANDOM_VIDEO_ID));
+        expect(theirs.statusCode).toBe(404);
+        expect(theirs.body).toBe(nobodys.body);
+        expect(theirs.json()).toMatchObject({ error: { data: { code: 'NOT_FOUND' } } });
+      });
+      // Ada's endpoint is untouched and still hers.
+      const own = await h.trpcData<Array<{ id: string }>>(ada, 'query', 'webhooks.list', {});
+      expect(own.map((endpoint) => endpoint.id)).toEqual([adasEndpointId]);
     },
   );
 });

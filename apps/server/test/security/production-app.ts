@@ -1,15 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDb, type TestDb } from '@sora-monitor/db/testing';
+import type { TestDb } from '@sora-monitor/db/testing';
 import { startSimulator, type Simulator } from '@sora-monitor/simulator';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import OpenAI from 'openai';
-import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { createServices } from '../../src/services';
 import { injectSignUp, injectTrpc, PUBLIC_URL } from '../support/http-app';
+import { wireServer, type WiredServer } from '../support/wire-server';
 
 /*
  * The server as production wires it: configuration parsed from environment variables (NODE_ENV=production unless
@@ -32,6 +31,7 @@ export interface ProductionApp {
   app: FastifyInstance;
   sim: Simulator;
   database: TestDb;
+  services: WiredServer['built']['services'];
   /** Everything logged so far, one JSON line per entry. */
   logText(): string;
   signUp(label: string): Promise<SignedIn>;
@@ -49,6 +49,8 @@ export async function startProductionApp(
     nodeEnv?: 'production' | 'development';
     logLevel?: 'info' | 'trace';
     addRoutes?: (app: FastifyInstance) => void;
+    /** Extra environment variables, parsed like the server's own (e.g. METRICS_TOKEN). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ProductionApp> {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -66,37 +68,20 @@ export async function startProductionApp(
       PUBLIC_URL,
       STATUS_FRESHNESS_MS: '0',
       UPSTREAM_RPM: '100000',
+      ...options.env,
     });
     const lines: string[] = [];
     const logger = createLogger(config, false, { write: (line: string) => void lines.push(line) });
 
     const sim = await startSimulator({ generationMs: 200 });
     cleanups.push(() => sim.close());
-    const database = await createTestDb();
-    cleanups.push(() => database.cleanup());
-    const built = await createServices({
-      config,
-      logger,
-      database: database.handle,
-      upstream: {
-        info: { simulated: true, baseURL: sim.url },
-        client: new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url }),
-        connectWebhooks: () => undefined,
-        close: async () => undefined,
-      },
-      authSecret: AUTH_SECRET,
-      publicUrl: PUBLIC_URL,
-      trustedOrigins: [PUBLIC_URL],
-      version: 'test',
-    });
-    cleanups.push(() => built.close());
-    const app = await buildApp({
-      logger,
-      webDistDir: '/nonexistent',
-      services: built.services,
-      trustedOrigins: [PUBLIC_URL],
-    });
-    cleanups.push(() => app.close());
+    const upstream = {
+      info: { simulated: true, baseURL: sim.url },
+      client: new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url }),
+      connectWebhooks: () => undefined,
+      close: async () => undefined,
+    };
+    const { app, database, built } = await wireServer(config, logger, upstream, cleanups);
     options.addRoutes?.(app);
     await app.ready();
 
@@ -106,7 +91,7 @@ export async function startProductionApp(
       return { id, cookie, setCookie };
     };
 
-    return { app, sim, database, logText: () => lines.join(''), signUp, trpc, close };
+    return { app, sim, database, services: built.services, logText: () => lines.join(''), signUp, trpc, close };
   } catch (error) {
     await close();
     throw error;

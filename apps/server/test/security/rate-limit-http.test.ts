@@ -116,7 +116,7 @@ describe('per-user rate limits over HTTP', () => {
     expect((await content(mallory)).statusCode).toBe(404);
   });
 
-  it('POST /api/auth/sign-in/email: per account, whatever the IP; successful sign-ins do not use the budget up', async () => {
+  it('POST /api/auth/sign-in/email: per account and source; the owner signing in from elsewhere is not locked out', async () => {
     const ada = await h.signUp('ada');
     const bob = await h.signUp('bob');
     const signIn = (email: string, password: string, ip: string) =>
@@ -127,28 +127,34 @@ describe('per-user rate limits over HTTP', () => {
         headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
         payload: JSON.stringify({ email, password }),
       });
+    const attacker = '203.0.113.7';
 
-    // An attacker rotating addresses (and the email's case) against Ada's account.
+    // An attacker guessing Ada's password from one address, changing the case of the email as it goes.
     for (let n = 0; n < LIMIT; n++) {
       const email = n % 2 === 0 ? ada.email : ada.email.toUpperCase();
-      expect((await signIn(email, 'wrong password', `203.0.113.${n + 1}`)).statusCode).toBe(401);
+      expect((await signIn(email, 'wrong password', attacker)).statusCode).toBe(401);
     }
     // Another body encoding better-auth also reads is the same account, not a way around the limit.
     const asForm = await h.inject({
       method: 'POST',
       url: '/api/auth/sign-in/email',
-      remoteAddress: '203.0.113.50',
+      remoteAddress: attacker,
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: PUBLIC_URL },
       payload: new URLSearchParams({ email: ada.email, password: PASSWORD }).toString(),
     });
     expectTooManyRequests(asForm, /Too many sign-in requests/);
-    const limited = await signIn(ada.email, PASSWORD, '203.0.113.99');
+    // Even the right password is refused from the attacker's address...
+    const limited = await signIn(ada.email, PASSWORD, attacker);
     expectTooManyRequests(limited, /Too many sign-in requests; try again in \d+ s\./);
     expect(limited.headers['set-cookie']).toBeUndefined();
+    // ...and from another address in the same IPv6 /64 (one client usually holds the whole /64).
+    for (let n = 0; n < LIMIT; n++) await signIn(ada.email, 'wrong password', `2001:db8:7:7::${n + 1}`);
+    expectTooManyRequests(await signIn(ada.email, PASSWORD, '2001:db8:7:7::ffff'), /Too many sign-in requests/);
 
-    // Bob, from the same addresses, signs in as often as he likes: his own budget, and successes give theirs back.
-    for (let n = 0; n < LIMIT + 2; n++)
-      expect((await signIn(bob.email, PASSWORD, '203.0.113.1')).statusCode).toBe(200);
+    // Ada herself, from her own address, signs in at once: the attacker's failures do not lock her out.
+    expect((await signIn(ada.email, PASSWORD, '198.51.100.20')).statusCode).toBe(200);
+    // Bob, from the attacker's address, signs in as often as he likes: his own account, and successes give theirs back.
+    for (let n = 0; n < LIMIT + 2; n++) expect((await signIn(bob.email, PASSWORD, attacker)).statusCode).toBe(200);
   });
 });
 

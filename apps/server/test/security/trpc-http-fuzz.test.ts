@@ -115,8 +115,12 @@ describe('fuzzed /trpc requests', () => {
 
   it('answers huge bodies and huge ?input= with a 4xx', async () => {
     const before = await h.snapshot();
-    const huge = JSON.stringify({ prompt: 'x'.repeat(2 * 1024 * 1024) });
+    // /trpc takes bodies up to a reference image's cap in base64 (about 7 MB); beyond that fastify refuses it unread.
+    const huge = JSON.stringify({ prompt: 'x'.repeat(8 * 1024 * 1024) });
     expect((await post('/trpc/videos.create', huge)).statusCode).toBe(413);
+    const large = await post('/trpc/videos.create', JSON.stringify({ prompt: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(large.statusCode).toBe(400);
+    expect(large.body).toContain('prompt must be at most 2000 characters');
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     expectClientOutcome(await post('/trpc/videos.create', deep), 'deeply nested body');
     const longInput = `/trpc/videos.list?input=${encodeURIComponent(JSON.stringify({ cursor: 'c'.repeat(200_000) }))}`;
@@ -124,6 +128,29 @@ describe('fuzzed /trpc requests', () => {
     expectClientOutcome(response, 'huge ?input=');
     expect(response.statusCode).toBeGreaterThanOrEqual(400);
     expect(await h.snapshot()).toEqual(before);
+  });
+
+  it('answers forged list cursors (a real encoding around an impossible timestamp) with 400 naming cursor, never a 500', async () => {
+    const field = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+    const forged = fc
+      .tuple(field(4), field(2), field(2), field(2), field(6), fc.constantFrom('00000000-0000-4000-8000-000000000000', 'not-a-uuid'))
+      .map(([year, month, day, hour, micros, id]) => `${year}-${month}-${day}T${hour}:00:00.${micros}Z|${id}`);
+    const fixed = fc.constantFrom('2026-13-01T00:00:00.000000Z|00000000-0000-4000-8000-000000000000', '2026-02-30T12:00:00.000000Z|00000000-0000-4000-8000-000000000000');
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(forged, fixed), async (text) => {
+        const cursor = Buffer.from(text, 'utf8').toString('base64url');
+        const url = `/trpc/videos.list?input=${encodeURIComponent(JSON.stringify({ cursor, limit: 5 }))}`;
+        const response = await get(url);
+        expectClientOutcome(response, `${url} (${text})`);
+        if (response.statusCode !== 200) {
+          expect(response.statusCode).toBe(400);
+          expect(response.json()).toMatchObject({ error: { data: { code: 'BAD_REQUEST', zodError: { fieldErrors: { cursor: [expect.stringMatching(/cursor is not valid/)] } } } } });
+        }
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+    const month13 = Buffer.from('2026-13-01T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url');
+    expect((await get(`/trpc/videos.list?input=${encodeURIComponent(JSON.stringify({ cursor: month13 }))}`)).statusCode).toBe(400);
   });
 
   it('answers mangled procedure paths with a 4xx', async () => {

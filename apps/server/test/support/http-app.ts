@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServicesOptions } from '@sora-monitor/core/server';
-import { soraEvents, soraGenerations, videos } from '@sora-monitor/db';
+import { soraEvents, soraGenerations, userWebhookDeliveries, userWebhookEndpoints, videos } from '@sora-monitor/db';
 import { createTestDb, type TestDb } from '@sora-monitor/db/testing';
 import { startSimulator, type Simulator, type SimulatorOptions } from '@sora-monitor/simulator';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { asc } from 'drizzle-orm';
 import OpenAI from 'openai';
 import pino from 'pino';
-import { buildApp } from '../../src/app';
+import { buildApp, type AppDeps } from '../../src/app';
 
 /*
  * The real HTTP app (buildApp + createAppServices, exactly as the server wires them) over a real database (PGlite, or
@@ -39,15 +39,16 @@ export interface HttpApp {
   /** Like trpc() but fails the test unless the call succeeded; returns the result data. */
   trpcData<T>(user: SignedIn, kind: 'query' | 'mutation', procedure: string, input?: unknown): Promise<T>;
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
-  /** Every row that describes videos, to prove a refused request wrote nothing. */
+  /** Every row that describes videos and webhook endpoints, to prove a refused request wrote nothing. */
   snapshot(): Promise<unknown>;
   close(): Promise<void>;
 }
 
 let emailCounter = 0;
+const OFF = { max: 0, windowSec: 60 };
 
 export async function startHttpApp(
-  options: { simulator?: SimulatorOptions; services?: Partial<AppServicesOptions> } = {},
+  options: { simulator?: SimulatorOptions; services?: Partial<AppServicesOptions>; app?: Partial<AppDeps> } = {},
 ): Promise<HttpApp> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -75,11 +76,11 @@ export async function startHttpApp(
       upstreamRequestsPerMinute: 1_000_000,
       signUpRateLimit: { windowSec: 60, max: 10_000 },
       // Tests poll far faster than people; the per-user limits are off unless a test sets them.
-      rateLimits: { generate: { max: 0, windowSec: 60 }, status: { max: 0, windowSec: 60 }, content: { max: 0, windowSec: 60 }, signInPerEmail: { max: 0, windowSec: 60 } },
+      rateLimits: { generate: OFF, status: OFF, content: OFF, signInPerEmail: OFF, videoCreate: OFF, tokenCreate: OFF },
       ...options.services,
     });
     cleanups.push(() => built.close());
-    const app = await buildApp({ logger, webDistDir: '/nonexistent', services: built.services, trustedOrigins: [PUBLIC_URL] });
+    const app = await buildApp({ logger, webDistDir: '/nonexistent', services: built.services, trustedOrigins: [PUBLIC_URL], ...options.app });
     cleanups.push(() => app.close());
     await app.ready();
 
@@ -107,6 +108,8 @@ export async function startHttpApp(
           videos: await db.select().from(videos).orderBy(asc(videos.id)),
           generations: await db.select().from(soraGenerations).orderBy(asc(soraGenerations.id)),
           events: await db.select().from(soraEvents).orderBy(asc(soraEvents.id)),
+          webhookEndpoints: await db.select().from(userWebhookEndpoints).orderBy(asc(userWebhookEndpoints.id)),
+          webhookDeliveries: await db.select().from(userWebhookDeliveries).orderBy(asc(userWebhookDeliveries.id)),
         };
       },
       close,

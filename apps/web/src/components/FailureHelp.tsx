@@ -1,8 +1,8 @@
 import { classifyFailure } from '@sora-monitor/core/domain';
 
 /** A failed generation in plain words: what happened, what it means, what to try. */
-export function FailureHelp({ error, errorCode }: { error: string | null; errorCode: string | null }) {
-  const info = classifyFailure(errorCode, error);
+export function FailureHelp({ error, errorCode, retryPlanned = false }: { error: string | null; errorCode: string | null; retryPlanned?: boolean }) {
+  const info = classifyFailure(errorCode);
   return (
     <section className="callout callout-error" aria-labelledby="failure-title" data-testid="failure-help" data-kind={info.kind}>
       <h3 id="failure-title">{info.title}</h3>
@@ -15,7 +15,7 @@ export function FailureHelp({ error, errorCode }: { error: string | null; errorC
         <dt>What to try</dt>
         <dd>{info.advice}</dd>
       </dl>
-      {info.autoRetryable ? (
+      {info.autoRetryable && !retryPlanned ? (
         <p className="small">Failures like this one may also be retried automatically, a limited number of times.</p>
       ) : null}
       {errorCode ? <p className="muted small">Error code: <code>{errorCode}</code></p> : null}

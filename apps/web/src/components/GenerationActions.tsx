@@ -1,4 +1,4 @@
-import { CANNOT_RESET_COMPLETED_MESSAGE, isActive } from '@sora-monitor/core/domain';
+import { classifyFailure, isActive } from '@sora-monitor/core/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../lib/errors';
@@ -6,7 +6,9 @@ import { formatDuration } from '../lib/format';
 import type { StuckInfo } from '../lib/generation';
 import { invalidateVideoList } from '../lib/video-list';
 import { trpc, type StatusView } from '../trpc';
+import { AutoRetryNotice } from './AutoRetryNotice';
 import { ConfirmDialog } from './ConfirmDialog';
+import { costLabel, DuplicateButton, EditPromptRetry, ResetOrRetry, useRetryCost } from './RetryChoices';
 
 interface GenerationActionsProps {
   videoId: string;
@@ -14,6 +16,10 @@ interface GenerationActionsProps {
   stuck: StuckInfo | null;
   /** Whether this video was ever generated (then "Retry", else "Generate"). */
   hasAttempts: boolean;
+  /** For the automatic retry's countdown: the current time, the failed attempt's number and the server's limit. */
+  now: Date;
+  attempt: number | null;
+  maxAttempts: number | null;
 }
 
 type Pending = 'reset' | 'retry' | null;
@@ -22,7 +28,7 @@ type Pending = 'reset' | 'retry' | null;
  * Reset and Retry, offered when they help: a stuck or queued-too-long generation, a failed one, or one that was
  * reset. Retrying an active (stuck) generation resets it first, so it asks for confirmation like Reset does.
  */
-export function GenerationActions({ videoId, status, stuck, hasAttempts }: GenerationActionsProps) {
+export function GenerationActions({ videoId, status, stuck, hasAttempts, now, attempt, maxAttempts }: GenerationActionsProps) {
   const utils = trpc.useUtils();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Pending>(null);
@@ -31,9 +37,15 @@ export function GenerationActions({ videoId, status, stuck, hasAttempts }: Gener
   const reset = trpc.sora.reset.useMutation();
   const retry = trpc.sora.retry.useMutation();
   const generate = trpc.sora.generate.useMutation();
+  const cancelAutoRetry = trpc.sora.cancelAutoRetry.useMutation();
   const starting = retry.isPending || generate.isPending;
-  const busy = reset.isPending || starting;
+  const busy = reset.isPending || starting || cancelAutoRetry.isPending;
   const active = isActive(status.status);
+  // A failure the request itself caused (moderation, a refused request) is fixed by editing the prompt, not by retrying.
+  const failed = status.status === 'failed';
+  const editFirst = failed && classifyFailure(status.errorCode).primaryAction === 'edit_prompt';
+  const [editing, setEditing] = useState(false);
+  const retryCost = costLabel(useRetryCost(videoId).costUsd);
 
   const refreshAll = async (next?: StatusView) => {
     if (next) utils.sora.status.setData({ videoId }, next);
@@ -72,15 +84,36 @@ export function GenerationActions({ videoId, status, stuck, hasAttempts }: Gener
     }
   };
 
-  const retryLabel = hasAttempts ? 'Retry' : 'Generate video';
+  const cancel = async () => {
+    setError(null);
+    setNotice(null);
+    try {
+      const next = await cancelAutoRetry.mutateAsync({ videoId });
+      setNotice('Automatic retry cancelled. Retry whenever you like.');
+      await refreshAll(next);
+    } catch (caught) {
+      setError(errorMessage(caught));
+      await refreshAll();
+    }
+  };
+
+  const retryLabel = `${hasAttempts ? 'Retry' : 'Generate video'}${retryCost ? ` · ${retryCost}` : ''}`;
 
   let body: ReactNode;
   if (status.status === 'completed') {
+    // Nothing to offer and nothing to refuse: the player follows.
+    body = null;
+  } else if (status.status === 'failed' && status.autoRetryAt) {
     body = (
-      <p className="muted" data-testid="reset-unavailable">
-        Reset is not offered for a completed video: its generation is final and the finished video is kept. (
-        {CANNOT_RESET_COMPLETED_MESSAGE}.)
-      </p>
+      <AutoRetryNotice
+        autoRetryAt={status.autoRetryAt}
+        now={now}
+        attempt={attempt}
+        maxAttempts={maxAttempts}
+        busy={busy}
+        onRetryNow={() => void run('retry')}
+        onCancel={() => void cancel()}
+      />
     );
   } else if (active && !stuck) {
     body = (
@@ -102,21 +135,39 @@ export function GenerationActions({ videoId, status, stuck, hasAttempts }: Gener
             </p>
           </div>
         ) : null}
-        <div className="actions">
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={busy}
-            onClick={() => (active ? setDialog('retry') : void run('retry'))}
-          >
-            {starting ? 'Starting…' : retryLabel}
-          </button>
-          {status.status !== 'not_started' ? (
-            <button type="button" className="button" disabled={busy} onClick={() => setDialog('reset')}>
-              Reset…
+        {editing ? (
+          <EditPromptRetry
+            videoId={videoId}
+            onCancel={() => setEditing(false)}
+            onStarted={async (next) => {
+              setEditing(false);
+              await refreshAll(next);
+            }}
+          />
+        ) : (
+          <div className="actions">
+            {failed ? (
+              <button type="button" className={`button${editFirst ? ' button-primary' : ''}`} disabled={busy} onClick={() => setEditing(true)}>
+                Edit prompt and retry
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className={`button${editFirst ? '' : ' button-primary'}`}
+              disabled={busy}
+              onClick={() => (active ? setDialog('retry') : void run('retry'))}
+            >
+              {starting ? 'Starting…' : retryLabel}
             </button>
-          ) : null}
-        </div>
+            {failed ? <DuplicateButton videoId={videoId} disabled={busy} /> : null}
+            {status.status !== 'not_started' ? (
+              <button type="button" className="button" disabled={busy} onClick={() => setDialog('reset')}>
+                Reset…
+              </button>
+            ) : null}
+          </div>
+        )}
+        {hasAttempts && status.status !== 'not_started' ? <ResetOrRetry videoId={videoId} active={active} /> : null}
       </>
     );
   }

@@ -29,17 +29,23 @@ export function HealthPanel() {
       <p className={`status ${ok ? 'status-good' : 'status-bad'}`} data-testid="health-status">
         {ok ? 'All systems ready' : 'Not ready'}
       </p>
-      <dl className="facts">
-        <dt>Database</dt>
-        <dd data-testid="health-database">
-          {database.kind === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'} ·{' '}
-          {database.reachable ? (database.migrated ? 'reachable, migrated' : 'reachable, migrations pending') : `unreachable${database.error ? ` (${database.error})` : ''}`}
-        </dd>
-        <dt>Video provider</dt>
-        <dd data-testid="health-provider">{provider.simulated ? 'Built-in simulator' : provider.baseURL}</dd>
-        <dt>Version</dt>
-        <dd>{version}</dd>
-      </dl>
+      {database ? (
+        <dl className="facts">
+          <dt>Database</dt>
+          <dd data-testid="health-database">
+            {database.kind === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'} ·{' '}
+            {database.reachable ? (database.migrated ? 'reachable, migrated' : 'reachable, migrations pending') : `unreachable${database.error ? ` (${database.error})` : ''}`}
+          </dd>
+          <dt>Video provider</dt>
+          <dd data-testid="health-provider">{provider.simulated ? 'Built-in simulator' : provider.baseURL}</dd>
+          <dt>Version</dt>
+          <dd>{version}</dd>
+        </dl>
+      ) : (
+        <p className="muted" data-testid="health-details-hint">
+          {provider.simulated ? 'Running on the built-in simulator. ' : ''}Sign in to see the database, provider and version.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,14 +1,7 @@
+import { actorLabel } from '@sora-monitor/core/domain';
 import { attemptDetails } from '../lib/generation';
 import { formatDateTime, formatUsd, STATUS_LABELS } from '../lib/format';
 import type { EventView, GenerationStatus, History } from '../trpc';
-
-const ACTORS: Readonly<Record<string, string>> = {
-  user: 'You',
-  poller: 'Background checker',
-  webhook: 'Provider notification',
-  sweeper: 'Stuck-job cleanup',
-  system: 'Sora Monitor',
-};
 
 const EVENT_TITLES: Readonly<Record<string, string>> = {
   created: 'Video created',
@@ -18,6 +11,9 @@ const EVENT_TITLES: Readonly<Record<string, string>> = {
   status_changed: 'Status changed',
   progress: 'Progress',
   reset: 'Reset',
+  upstream_status_unknown: 'Unrecognised status from the video service',
+  transient_problem: 'Temporary problem',
+  auto_retry_cancelled: 'Automatic retry cancelled',
 };
 
 function statusLabel(status: GenerationStatus | null): string {
@@ -31,6 +27,8 @@ function eventTitle(event: EventView): string {
 /** Every attempt, then the audit log: who or what changed the state, and when. Newest first, as the server sends. */
 export function HistoryTimeline({ history }: { history: History }) {
   const attempts = history.attempts.map(attemptDetails);
+  // Download progress drives the Downloading step's bar; as log rows they would only be noise.
+  const events = history.events.filter((event) => event.type !== 'download_progress');
   return (
     <div className="history">
       <section aria-labelledby="attempts-title">
@@ -67,7 +65,7 @@ export function HistoryTimeline({ history }: { history: History }) {
       <section aria-labelledby="events-title">
         <h3 id="events-title">Activity</h3>
         <ol className="timeline" data-testid="timeline">
-          {history.events.map((event) => (
+          {events.map((event) => (
             <li key={event.id} className={`timeline-item timeline-${event.type}`}>
               <time className="timeline-time" dateTime={event.createdAt}>
                 {formatDateTime(event.createdAt)}
@@ -81,14 +79,31 @@ export function HistoryTimeline({ history }: { history: History }) {
                       {statusLabel(event.fromStatus)} → {statusLabel(event.toStatus)}
                     </span>
                   ) : null}
-                  <span className="actor"> by {ACTORS[event.actor] ?? event.actor}</span>
+                  <span className="actor" data-actor={event.actor}> by {actorLabel(event.actor)}</span>
                 </p>
                 {event.message ? <p className="timeline-message">{event.message}</p> : null}
+                {typeof event.data?.providerAnswer === 'string' ? <ProviderAnswer json={event.data.providerAnswer} /> : null}
               </div>
             </li>
           ))}
         </ol>
       </section>
     </div>
+  );
+}
+
+/** What the video service answered at that moment, collapsed: for support, not for reading every day. */
+function ProviderAnswer({ json }: { json: string }) {
+  let pretty = json;
+  try {
+    pretty = JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    // Shown as stored.
+  }
+  return (
+    <details className="provider-answer" data-testid="provider-answer">
+      <summary>Provider answer</summary>
+      <pre>{pretty}</pre>
+    </details>
   );
 }

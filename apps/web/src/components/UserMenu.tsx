@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useLocation } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { useSignOut, type SessionUser } from '../lib/auth';
 
 export function UserMenu({ user }: { user: SessionUser }) {
@@ -11,6 +11,9 @@ export function UserMenu({ user }: { user: SessionUser }) {
       <span className="user-name" title={user.email}>
         {user.name || user.email}
       </span>
+      <Link href="/settings/webhooks" className="button button-small">
+        Webhooks
+      </Link>
       <button
         type="button"
         className="button button-small"

@@ -1,6 +1,8 @@
+import { videoFileName } from '@sora-monitor/core/domain';
 import { formatDateTime, formatUsd } from '../lib/format';
 
 interface VideoPlayerProps {
+  videoId: string;
   title: string;
   videoUrl: string;
   thumbnailUrl: string | null;
@@ -9,13 +11,8 @@ interface VideoPlayerProps {
   previous?: boolean;
 }
 
-function fileName(title: string): string {
-  const base = title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'video';
-  return `${base}.mp4`;
-}
-
 /** The stored video: the server answers Range requests, so the player can seek. */
-export function VideoPlayer({ title, videoUrl, thumbnailUrl, cost, completedAt, previous = false }: VideoPlayerProps) {
+export function VideoPlayer({ videoId, title, videoUrl, thumbnailUrl, cost, completedAt, previous = false }: VideoPlayerProps) {
   return (
     <section className="player" aria-labelledby="player-title">
       <h2 id="player-title" className={previous ? undefined : 'visually-hidden'}>
@@ -35,7 +32,7 @@ export function VideoPlayer({ title, videoUrl, thumbnailUrl, cost, completedAt, 
         </video>
       </div>
       <div className="player-meta">
-        <a className="button button-primary" href={videoUrl} download={fileName(title)} data-testid="download-link">
+        <a className="button button-primary" href={videoUrl} download={videoFileName(title, videoId)} data-testid="download-link">
           Download MP4
         </a>
         <dl className="inline-facts">

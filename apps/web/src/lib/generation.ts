@@ -1,4 +1,11 @@
-import { isActive, type ProgressSample, type StepsInput } from '@sora-monitor/core/domain';
+import {
+  downloadProgressFromData,
+  isActive,
+  type DownloadProgress,
+  type ProgressSample,
+  type StepKey,
+  type StepsInput,
+} from '@sora-monitor/core/domain';
 import type { AttemptView, EventView, History, StatusView } from '../trpc';
 
 /** An active generation whose progress has not moved for this long is offered a reset. */
@@ -56,11 +63,30 @@ export function stepsInput(status: StatusView, history: History | undefined): St
     requestedAt: date(attempt?.requestedAt) ?? firstAt((event) => event.type === 'generation_requested'),
     queuedAt: firstAt((event) => event.type === 'job_created') ?? date(status.startedAt),
     inProgressAt: firstAt((event) => event.toStatus === 'in_progress' && event.fromStatus !== 'in_progress'),
-    downloadingAt: firstAt((event) => event.toStatus === 'in_progress' && (progressOf(event) ?? 0) >= 100),
+    downloadingAt: firstAt(
+      (event) => event.type === 'download_progress' || (event.toStatus === 'in_progress' && (progressOf(event) ?? 0) >= 100),
+    ),
     completedAt: firstAt((event) => event.toStatus === 'completed') ?? date(status.completedAt),
     failedAt: firstAt((event) => event.toStatus === 'failed'),
     errorMessage: status.error,
+    failedDuring: status.status === 'failed' ? failedStep(events) : null,
   };
+}
+
+const STEP_KEYS: readonly string[] = ['submitted', 'queued', 'generating', 'downloading', 'ready'];
+
+/** The step the server recorded a failure in (older failures did not record it: inferred then). */
+function failedStep(events: readonly EventView[]): StepKey | null {
+  const step = events.findLast((event) => event.toStatus === 'failed' && event.fromStatus !== 'failed')?.data?.step;
+  return typeof step === 'string' && STEP_KEYS.includes(step) ? (step as StepKey) : null;
+}
+
+/** The bytes of the finished video stored so far, while the current attempt is being downloaded. */
+export function downloadProgress(status: StatusView, history: History | undefined): DownloadProgress | null {
+  if (status.status !== 'in_progress' || status.progress < 100) return null;
+  const events = attemptEvents(history, currentAttempt(status, history));
+  const latest = events.findLast((event) => event.type === 'download_progress');
+  return latest ? downloadProgressFromData(latest.data) : null;
 }
 
 /** Recent progress observations of the current attempt (audit log plus the latest status), oldest first. */
@@ -83,6 +109,14 @@ export function progressSamples(status: StatusView, history: History | undefined
 export function newerStatus(current: StatusView | undefined, incoming: StatusView): StatusView {
   if (!current) return incoming;
   return Date.parse(incoming.updatedAt) >= Date.parse(current.updatedAt) ? incoming : current;
+}
+
+/**
+ * `structuralSharing` for a status query: a poll answer read before a change the subscription already pushed (the
+ * switch to Generating, a progress step) must not put the page back until the next poll; the newer snapshot wins.
+ */
+export function keepNewerStatus(current: unknown, incoming: unknown): unknown {
+  return newerStatus(current as StatusView | undefined, incoming as StatusView);
 }
 
 /**

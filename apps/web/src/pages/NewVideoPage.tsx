@@ -1,83 +1,75 @@
-import {
-  DEFAULTS,
-  generationCostUsd,
-  MODELS,
-  PROMPT_MAX_LENGTH,
-  SECONDS,
-  SIZES_BY_MODEL,
-  type Model,
-  type Seconds,
-  type Size,
-} from '@sora-monitor/core/domain';
+import { findCatalogModel, PROMPT_MAX_LENGTH, TITLE_MAX_LENGTH, type ModelCatalog } from '@sora-monitor/core/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
+import { CostEstimate } from '../components/CostEstimate';
 import { FieldError } from '../components/FieldError';
+import { imageProblem, ReferenceImagePicker, type PickedImage } from '../components/ReferenceImagePicker';
 import { SimulatorMarkers } from '../components/SimulatorMarkers';
 import { errorCode, errorMessage, fieldErrors } from '../lib/errors';
-import { formatSize, formatUsd } from '../lib/format';
+import { formatSize } from '../lib/format';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { invalidateVideoList } from '../lib/video-list';
 import { trpc } from '../trpc';
-
-const MODEL_NOTES: Readonly<Record<Model, string>> = {
-  'sora-2': 'Fast, good for drafts and social clips.',
-  'sora-2-pro': 'Higher fidelity, larger sizes, slower and pricier.',
-};
 
 /** New video: prompt and the settings the API accepts, the cost before starting, then straight to its page. */
 export function NewVideoPage() {
   useDocumentTitle('New video');
   const [, navigate] = useLocation();
   const queryClient = useQueryClient();
-  const [title, setTitle] = useState('');
-  const [prompt, setPrompt] = useState('');
-  const [model, setModel] = useState<Model>(DEFAULTS.model);
-  const [size, setSize] = useState<Size>(DEFAULTS.size);
-  const [seconds, setSeconds] = useState<Seconds>(DEFAULTS.seconds);
+  // "Duplicate" on a video's page opens this form filled with that video's prompt and settings.
+  const [duplicate] = useState(readDuplicate);
+  const [title, setTitle] = useState(duplicate?.title ?? '');
+  const [prompt, setPrompt] = useState(duplicate?.prompt ?? '');
+  // Exactly the models this server offers (its catalog); null until chosen means the catalog's default.
+  const models = trpc.system.models.useQuery(undefined, { staleTime: 5 * 60_000 });
+  const [chosen, setChosen] = useState<{ model: string; size: string; seconds: number } | null>(duplicate?.options ?? null);
+  const [image, setImage] = useState<PickedImage | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const create = trpc.videos.create.useMutation();
-  const generate = trpc.sora.generate.useMutation();
-  const busy = create.isPending || generate.isPending;
+  // One step: a start the spend cap or the rate limit refuses leaves no empty video behind.
+  const start = trpc.sora.createAndGenerate.useMutation();
+  const spend = trpc.sora.spendToday.useQuery();
+  const busy = start.isPending;
   const ids = { title: useId(), prompt: useId(), promptHelp: useId(), cost: useId() };
 
-  const sizes = SIZES_BY_MODEL[model];
-  const cost = generationCostUsd(model, size, seconds);
-  const perSecond = generationCostUsd(model, size, 1);
+  const catalog: ModelCatalog | null = models.data ? { models: models.data.models } : null;
+  const first = catalog?.models[0];
+  const { model, size, seconds } = chosen ?? { model: first?.name ?? '', size: first?.sizes[0] ?? '', seconds: first?.seconds[0] ?? 0 };
+  const entry = catalog ? findCatalogModel(catalog, model) : null;
+  // Sizes other models offer and this one does not: say which model renders them.
+  const otherSizes = (catalog?.models ?? []).flatMap((other) => other.sizes.filter((value) => !entry?.sizes.includes(value)).map((value) => [value, other.name] as const));
 
-  const chooseModel = (next: Model) => {
-    setModel(next);
-    // A size the new model cannot render falls back to the default rather than failing on submit.
-    if (!SIZES_BY_MODEL[next].includes(size)) setSize(DEFAULTS.size);
+  const chooseModel = (next: string) => {
+    const nextEntry = catalog && findCatalogModel(catalog, next);
+    if (!nextEntry) return;
+    // A size or length the new model cannot render falls back to its default rather than failing on submit.
+    setChosen({
+      model: next,
+      size: nextEntry.sizes.includes(size) ? size : nextEntry.sizes[0]!,
+      seconds: nextEntry.seconds.includes(seconds) ? seconds : nextEntry.seconds[0]!,
+    });
   };
+  const choose = (change: Partial<{ size: string; seconds: number }>) => setChosen({ model, size, seconds, ...change });
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setErrors({});
     setFormError(null);
+    // The picker already shows what is wrong with the image; nothing is sent until it is fixed or removed.
+    if (imageProblem(image, size)) return focusFirstInvalid(event.currentTarget);
     let videoId: string;
     try {
-      const video = await create.mutateAsync({ title: title.trim() ? title : undefined, prompt, model, size, seconds });
+      const video = await start.mutateAsync({ title: title.trim() ? title : undefined, prompt, model, size, seconds, image: image?.base64 });
       videoId = video.id;
     } catch (error) {
       const byField = fieldErrors(error);
       setErrors(byField);
+      // Refused before anything was recorded (the daily spending limit, too many starts): nothing was saved.
       if (Object.keys(byField).length === 0) setFormError(errorMessage(error));
       else focusFirstInvalid(event.currentTarget);
+      if (errorCode(error) === 'FORBIDDEN') void spend.refetch();
       return;
-    }
-    try {
-      await generate.mutateAsync({ videoId });
-    } catch (error) {
-      // Refused before anything was recorded (the daily spending limit, too many starts): the video's page could not
-      // say why, so say it here. Other failures are recorded on the video, whose page explains them.
-      const code = errorCode(error);
-      if (code === 'FORBIDDEN' || code === 'TOO_MANY_REQUESTS') {
-        setFormError(`${errorMessage(error)} The video was saved in My videos without starting.`);
-        await invalidateVideoList(queryClient);
-        return;
-      }
     }
     await invalidateVideoList(queryClient);
     navigate(`/videos/${videoId}`);
@@ -124,12 +116,18 @@ export function NewVideoPage() {
 
         <fieldset className="field choices" aria-describedby="model-error">
           <legend>Model</legend>
-          {MODELS.map((value) => (
-            <label key={value} className="choice">
-              <input type="radio" name="model" value={value} checked={model === value} onChange={() => chooseModel(value)} />
+          {models.isPending ? <p className="hint">Loading the models this server offers…</p> : null}
+          {models.error ? <p className="callout callout-error">Could not load the models: {errorMessage(models.error)}</p> : null}
+          {catalog?.models.map((option) => (
+            <label key={option.name} className="choice">
+              <input type="radio" name="model" value={option.name} checked={model === option.name} onChange={() => chooseModel(option.name)} />
               <span className="choice-text">
-                <span className="choice-title">{value}</span>
-                <span className="choice-note">{MODEL_NOTES[value]}</span>
+                <span className="choice-title">{option.label}</span>
+                <span className="choice-note">
+                  {[option.description, option.label !== option.name ? `sent as ${option.name}` : null, option.centsPerSecond ? null : 'price unknown']
+                    .filter(Boolean)
+                    .join(' · ')}
+                </span>
               </span>
             </label>
           ))}
@@ -138,39 +136,33 @@ export function NewVideoPage() {
 
         <fieldset className="field choices" aria-describedby="size-error">
           <legend>Size</legend>
-          {sizes.map((value) => (
+          {(entry?.sizes ?? []).map((value) => (
             <label key={value} className="choice">
-              <input type="radio" name="size" value={value} checked={size === value} onChange={() => setSize(value)} />
+              <input type="radio" name="size" value={value} checked={size === value} onChange={() => choose({ size: value })} />
               <span className="choice-text">
                 <span className="choice-title">{formatSize(value)}</span>
                 <span className="choice-note">{orientation(value)}</span>
               </span>
             </label>
           ))}
-          {model === 'sora-2' ? <p className="hint">1024 × 1792 and 1792 × 1024 need sora-2-pro.</p> : null}
+          {otherSizes.length > 0 ? <p className="hint">{sizeHint(otherSizes)}</p> : null}
           <FieldError id="size-error" messages={errors.size} />
         </fieldset>
 
         <fieldset className="field choices choices-inline" aria-describedby="seconds-error">
           <legend>Length</legend>
-          {SECONDS.map((value) => (
+          {(entry?.seconds ?? []).map((value) => (
             <label key={value} className="choice">
-              <input type="radio" name="seconds" value={value} checked={seconds === value} onChange={() => setSeconds(value)} />
+              <input type="radio" name="seconds" value={value} checked={seconds === value} onChange={() => choose({ seconds: value })} />
               <span className="choice-title">{value} seconds</span>
             </label>
           ))}
           <FieldError id="seconds-error" messages={errors.seconds} />
         </fieldset>
 
-        <div className="estimate" id={ids.cost} aria-live="polite" data-testid="cost-estimate">
-          <span className="estimate-label">Estimated cost</span>
-          <strong className="estimate-value">{cost === null ? 'not available' : formatUsd(cost)}</strong>
-          {cost !== null && perSecond !== null ? (
-            <span className="muted small">
-              {seconds} s × {formatUsd(perSecond)} per second ({model}, {formatSize(size)})
-            </span>
-          ) : null}
-        </div>
+        <ReferenceImagePicker image={image} size={size} serverErrors={errors.image} onChange={setImage} />
+
+        <CostEstimate id={ids.cost} model={model} size={size} seconds={seconds} models={models.data} spend={spend.data} />
 
         {formError ? (
           <p id="form-error" className="callout callout-error" role="alert">
@@ -179,8 +171,8 @@ export function NewVideoPage() {
         ) : null}
 
         <div className="actions">
-          <button type="submit" className="button button-primary" disabled={busy} aria-describedby={ids.cost}>
-            {create.isPending ? 'Creating…' : generate.isPending ? 'Starting…' : 'Start generation'}
+          <button type="submit" className="button button-primary" disabled={busy || !entry} aria-describedby={ids.cost}>
+            {start.isPending ? 'Starting…' : 'Start generation'}
           </button>
         </div>
       </form>
@@ -188,7 +180,16 @@ export function NewVideoPage() {
   );
 }
 
-function orientation(size: Size): string {
+/** "1024 × 1792 and 1792 × 1024 need sora-2-pro." for the sizes only other models render. */
+function sizeHint(pairs: ReadonlyArray<readonly [size: string, model: string]>): string {
+  const bySize = new Map<string, string[]>();
+  for (const [size, model] of pairs) bySize.set(size, [...(bySize.get(size) ?? []), model]);
+  const byModels = new Map<string, string[]>();
+  for (const [size, models] of bySize) byModels.set(models.join(' or '), [...(byModels.get(models.join(' or ')) ?? []), formatSize(size)]);
+  return [...byModels].map(([models, sizes]) => `${sizes.join(' and ')} ${sizes.length === 1 ? 'needs' : 'need'} ${models}.`).join(' ');
+}
+
+function orientation(size: string): string {
   const [width = 0, height = 0] = size.split('x').map(Number);
   return width > height ? 'Landscape' : 'Portrait';
 }
@@ -196,4 +197,16 @@ function orientation(size: Size): string {
 function focusFirstInvalid(form: HTMLFormElement): void {
   // After React renders the messages.
   requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"], fieldset:has(.field-error) input')?.focus());
+}
+
+/** The video "Duplicate" was pressed on, from the history entry's state (gone after a reload into a new tab). */
+function readDuplicate(): { title: string; prompt: string; options: { model: string; size: string; seconds: number } } | null {
+  const state: unknown = window.history.state;
+  const value = (state as { duplicate?: Record<string, unknown> } | null)?.duplicate;
+  if (!value || typeof value.prompt !== 'string' || typeof value.model !== 'string' || typeof value.size !== 'string' || typeof value.seconds !== 'number') return null;
+  return {
+    title: typeof value.title === 'string' ? (`${value.title} (copy)`.length <= TITLE_MAX_LENGTH ? `${value.title} (copy)` : value.title) : '',
+    prompt: value.prompt,
+    options: { model: value.model, size: value.size, seconds: value.seconds },
+  };
 }

@@ -1,19 +1,23 @@
-import { estimateRemainingMs, formatRemaining, isActive } from '@sora-monitor/core/domain';
+import { estimateRemainingMs, formatRemaining, isActive, isProgressStalled, unavailableNotice } from '@sora-monitor/core/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link } from 'wouter';
 import { DeleteVideo } from '../components/DeleteVideo';
+import { DeriveActions } from '../components/DeriveActions';
+import { DownloadBar } from '../components/DownloadBar';
 import { FailureHelp } from '../components/FailureHelp';
 import { GenerationActions } from '../components/GenerationActions';
 import { GenerationSteps } from '../components/GenerationSteps';
 import { HistoryTimeline } from '../components/HistoryTimeline';
+import { Lineage } from '../components/Lineage';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
 import { TimeRemaining } from '../components/TimeRemaining';
+import { RunFacts } from '../components/RunFacts';
 import { VideoPlayer } from '../components/VideoPlayer';
 import { errorMessage, isNotFound } from '../lib/errors';
 import { formatDateTime, formatSize } from '../lib/format';
-import { progressSamples, stepsInput, stuckInfo } from '../lib/generation';
+import { downloadProgress, progressSamples, stepsInput, stuckInfo } from '../lib/generation';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { useLiveVideo } from '../lib/use-live-video';
 import { useNow } from '../lib/use-now';
@@ -22,11 +26,13 @@ import { trpc } from '../trpc';
 import { NotFoundPage } from './NotFoundPage';
 
 export function VideoPage({ videoId }: { videoId: string }) {
-  const { video, status, history, pastDurations } = useLiveVideo(videoId);
+  const { video, status, history, invalidateHistory, pastDurations } = useLiveVideo(videoId);
   const current = status.data ?? video.data?.generation;
   const active = current ? isActive(current.status) : false;
-  const now = useNow(1000, active);
-  const utils = trpc.useUtils();
+  const retryPlanned = current?.status === 'failed' && Boolean(current.autoRetryAt);
+  // Ticks while something moves on its own: an active generation, or the countdown to an automatic retry.
+  const now = useNow(1000, active || retryPlanned);
+  const health = trpc.system.health.useQuery(undefined, { staleTime: 60_000 });
   const queryClient = useQueryClient();
   useDocumentTitle(video.data ? video.data.title : 'Video');
 
@@ -34,9 +40,9 @@ export function VideoPage({ videoId }: { videoId: string }) {
   const updatedAt = current?.updatedAt;
   useEffect(() => {
     if (!updatedAt) return;
-    void utils.sora.history.invalidate({ videoId });
+    invalidateHistory();
     void invalidateVideoList(queryClient);
-  }, [updatedAt, utils, queryClient, videoId]);
+  }, [updatedAt, invalidateHistory, queryClient]);
 
   if (video.isPending) {
     return (
@@ -60,7 +66,7 @@ export function VideoPage({ videoId }: { videoId: string }) {
 
   const data = video.data;
   const stuck = stuckInfo(current, now);
-  const remainingMs = estimateRemainingMs({
+  const estimateInput = {
     status: current.status,
     progress: current.progress,
     startedAt: current.startedAt ? new Date(current.startedAt) : null,
@@ -68,8 +74,13 @@ export function VideoPage({ videoId }: { videoId: string }) {
     now,
     samples: progressSamples(current, history.data),
     pastDurationsMs: pastDurations.data?.durationsMs ?? [],
-  });
+  };
+  const remainingMs = estimateRemainingMs(estimateInput);
+  const stalled = stuck !== null || isProgressStalled(estimateInput);
   const hasAttempts = (history.data?.attempts.length ?? 0) > 0 || current.status !== 'not_started';
+  const steps = stepsInput(current, history.data);
+  const downloading = current.status === 'in_progress' && current.progress >= 100;
+  const download = downloadProgress(current, history.data);
 
   return (
     <div className="page video-page">
@@ -80,7 +91,7 @@ export function VideoPage({ videoId }: { videoId: string }) {
       <header className="video-header">
         <div className="video-title-row">
           <h1>{data.title}</h1>
-          <StatusBadge status={current.status} stuck={stuck !== null} />
+          <StatusBadge status={current.status} stuck={stuck !== null} retrying={retryPlanned} downloading={downloading} />
         </div>
         <p className="prompt" data-testid="video-prompt">
           {data.prompt}
@@ -95,10 +106,10 @@ export function VideoPage({ videoId }: { videoId: string }) {
         <p className={`status-line${current.temporarilyUnavailable ? ' status-line-temporary' : ''}`} role="status" data-testid="status-message">
           {current.temporarilyUnavailable ? (
             <span className="pill pill-temporary" data-testid="temporary-notice">
-              Temporarily unavailable · retrying
+              {current.rateLimited ? 'Rate limited' : 'Temporarily unavailable'}
             </span>
           ) : null}
-          <span>{current.message}</span>
+          <span>{current.temporarilyUnavailable ? unavailableNotice(current, now) : current.message}</span>
         </p>
         {active && status.isError ? (
           <p className="muted small" data-testid="status-check-failed">
@@ -112,8 +123,9 @@ export function VideoPage({ videoId }: { videoId: string }) {
               progress={current.progress}
               detail={active ? (remainingMs === null ? 'estimating time left' : formatRemaining(remainingMs)) : null}
             />
+            {downloading ? <DownloadBar progress={download} /> : null}
             <p className="progress-caption">
-              <TimeRemaining remainingMs={remainingMs} active={active} stalled={stuck !== null} />
+              <TimeRemaining remainingMs={remainingMs} active={active && !downloading} stalled={stalled} />
               {current.status === 'completed' && current.completedAt ? (
                 <span className="muted">Finished {formatDateTime(current.completedAt)}</span>
               ) : null}
@@ -121,12 +133,23 @@ export function VideoPage({ videoId }: { videoId: string }) {
           </div>
         ) : null}
 
-        {current.status === 'failed' ? <FailureHelp error={current.error} errorCode={current.errorCode} /> : null}
+        {current.status === 'failed' ? (
+          <FailureHelp error={current.error} errorCode={current.errorCode} retryPlanned={retryPlanned} />
+        ) : null}
 
-        <GenerationActions videoId={videoId} status={current} stuck={stuck} hasAttempts={hasAttempts} />
+        <GenerationActions
+          videoId={videoId}
+          status={current}
+          stuck={stuck}
+          hasAttempts={hasAttempts}
+          now={now}
+          attempt={history.data?.attempts[0]?.attempt ?? null}
+          maxAttempts={health.data?.settings?.maxAttempts ?? null}
+        />
 
         {current.videoUrl ? (
           <VideoPlayer
+            videoId={videoId}
             title={data.title}
             videoUrl={current.videoUrl}
             thumbnailUrl={current.thumbnailUrl}
@@ -135,11 +158,16 @@ export function VideoPage({ videoId }: { videoId: string }) {
             previous={current.status !== 'completed'}
           />
         ) : null}
+
+        {current.status === 'completed' ? <DeriveActions source={{ id: videoId, model: data.model, size: data.size, seconds: data.seconds }} operations={data.operations} /> : null}
       </section>
+
+      <Lineage video={data} />
 
       <section className="panel" aria-labelledby="steps-title">
         <h2 id="steps-title">Steps</h2>
-        <GenerationSteps input={stepsInput(current, history.data)} />
+        <GenerationSteps input={steps} />
+        <RunFacts steps={steps} />
       </section>
 
       <section className="panel" aria-labelledby="history-title">

@@ -2,8 +2,9 @@ import { apiKey as apiKeyPlugin } from '@better-auth/api-key';
 import type { Database } from '@sora-monitor/db';
 import { account, apiKey, rateLimit, session, user, verification } from '@sora-monitor/db/schema';
 import { betterAuth } from 'better-auth';
+import { generateRandomString } from 'better-auth/crypto';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { API_TOKEN_PREFIX } from './api-token-format';
+import { API_TOKEN_NAME_MAX_LENGTH, API_TOKEN_PREFIX } from './api-token-format';
 import { toBetterAuthLogger, type AuthLogger } from './auth-logger';
 import { revokePreviousSessionOnSignIn } from './rotate-session';
 import { needsSecureCookies } from './secure-cookies';
@@ -30,6 +31,7 @@ export interface CreateAuthOptions {
 }
 
 const MIN_SECRET_LENGTH = 32;
+const API_KEY_HTTP_PATHS = ['/api-key/create', '/api-key/update', '/api-key/delete', '/api-key/get', '/api-key/list', '/api-key/verify'];
 const DEFAULT_SIGN_IN_LIMIT: RateLimitRule = { windowSec: 60, max: 10 };
 const DEFAULT_SIGN_UP_LIMIT: RateLimitRule = { windowSec: 60, max: 10 };
 
@@ -47,6 +49,9 @@ export function createAuth(options: CreateAuthOptions) {
     baseURL: options.baseURL,
     secret: options.secret,
     trustedOrigins: options.trustedOrigins ?? [],
+    // Tokens are managed through tokens.* only (fixed prefix, name limit, per-user cap and rate limit in one place);
+    // the plugin's own HTTP endpoints stay closed. Server-side calls (auth.api.*) do not go through this list.
+    disabledPaths: API_KEY_HTTP_PATHS,
     telemetry: { enabled: false },
     ...(options.logger ? { logger: toBetterAuthLogger(options.logger) } : {}),
     database: drizzleAdapter(options.db, {
@@ -81,7 +86,9 @@ export function createAuth(options: CreateAuthOptions) {
       apiKeyPlugin({
         defaultPrefix: API_TOKEN_PREFIX,
         requireName: true,
-        maximumNameLength: 64,
+        maximumNameLength: API_TOKEN_NAME_MAX_LENGTH,
+        // The prefix is ours alone (leak scanners look for it): a caller's `prefix` never reaches the token.
+        customKeyGenerator: ({ length }) => API_TOKEN_PREFIX + generateRandomString(length, 'a-z', 'A-Z'),
         // Tokens authenticate application calls through resolveRequestUser only; they never act as
         // a browser session on /api/auth/* (so a token cannot mint more tokens or change a password).
         enableSessionForAPIKeys: false,

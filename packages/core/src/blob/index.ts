@@ -1,2 +1,5 @@
 export { createFsBlobStore } from './fs-blob-store';
-export { BlobSizeMismatchError, type BlobStore, type StoredBlob } from './types';
+export type { S3BlobStoreConfig, S3BlobStoreOptions } from './s3-blob-store';
+export { openS3BlobStore } from './open-s3-blob-store';
+export { BlobNotFoundError, BlobSizeMismatchError, type BlobStore, type ListedBlob, type StoredBlob } from './types';
+export { startLeftoverSweeper, sweepBlobLeftovers, type LeftoverSweepDeps, type LeftoverSweepResult } from './leftovers';

@@ -1,3 +1,4 @@
+import type { RefreshOutcome } from './observation';
 import { type GenerationStatus, isActive } from './status';
 
 export interface BackoffOptions {
@@ -10,7 +11,7 @@ export interface BackoffOptions {
 /**
  * Delay before the next try after `failures` consecutive failures: exponential back-off with full jitter,
  * uniform in [0, min(capMs, baseMs * 2^(failures - 1))). Full jitter spreads many pollers hitting one
- * recovering upstream. 0 when nothing failed. Callers honour a `retry-after` by taking the larger value.
+ * recovering upstream. 0 when nothing failed. A `retry-after` replaces it (see `unavailableRetryDelayMs`).
  */
 export function backoffDelayMs(failures: number, { baseMs, capMs, random }: BackoffOptions): number {
   if (failures <= 0) return 0;
@@ -82,4 +83,68 @@ function unitRandom(random: () => number): number {
 
 function clamp(value: number, minMs: number, maxMs: number): number {
   return Math.min(Math.max(value, minMs), Math.max(minMs, maxMs));
+}
+
+/**
+ * Delay before asking again after `failures` consecutive unanswered requests. A `retry-after` the service sent is
+ * when it said it will answer again: the next poll goes then, not later, since a longer back-off only keeps showing a
+ * stale status (a 1 s retry-after once left a finished job "Queued" for 71 s). Without one: exponential back-off with
+ * full jitter, never below `baseMs`.
+ */
+export function unavailableRetryDelayMs(failures: number, retryAfterMs: number | null, options: BackoffOptions): number {
+  if (retryAfterMs !== null && Number.isFinite(retryAfterMs) && retryAfterMs > 0) return Math.ceil(retryAfterMs);
+  return Math.max(options.baseMs, backoffDelayMs(failures, options));
+}
+
+/** The poll and retry cadence settings the schedule below reads. */
+export interface ScheduleSettings {
+  /** The poll interval; adaptive scheduling stays within [pollIntervalMs / 6, pollIntervalMs * 2]. */
+  pollIntervalMs: number;
+  /** The first automatic retry's delay; it doubles (with jitter) per attempt, capped at 32 times. */
+  retryBaseMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * When the poller should look at a generation again: adaptive while it is tracking, backing off (honouring
+ * retry-after) while upstream is unavailable or a download is retried, never when it is finished (except to try a
+ * missing thumbnail again).
+ */
+export function nextPollAt(
+  now: Date,
+  state: { status: GenerationStatus; progress: number },
+  outcome: RefreshOutcome | null,
+  settings: Pick<ScheduleSettings, 'pollIntervalMs'>,
+  random: () => number = Math.random,
+): Date | null {
+  // A completed video is polled no more; only a missing thumbnail may be tried again later.
+  if (outcome?.kind === 'completed') return outcome.thumbnailRetryAt ?? null;
+  const minMs = Math.max(1_000, Math.round(settings.pollIntervalMs / 6));
+  const maxMs = settings.pollIntervalMs * 2;
+  if (outcome && (outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry')) {
+    const retryAfterMs = outcome.kind === 'temporarily_unavailable' ? outcome.retryAfterMs : null;
+    const delay = unavailableRetryDelayMs(outcome.pollFailures, retryAfterMs, { baseMs: minMs, capMs: settings.pollIntervalMs * 10, random });
+    return new Date(now.getTime() + delay);
+  }
+  const delay = nextPollDelayMs({ ...state, minMs, maxMs, defaultMs: settings.pollIntervalMs });
+  return delay === null ? null : new Date(now.getTime() + delay);
+}
+
+/**
+ * When automatic attempt `attempt` (2 = the first retry) may start, or null once attempts are used up: `retryDelayMs`
+ * with the configured base, capped at 32 times it.
+ */
+export function autoRetryAt(
+  attempt: number,
+  now: Date,
+  settings: Pick<ScheduleSettings, 'retryBaseMs' | 'maxAttempts'>,
+  random: () => number = Math.random,
+): Date | null {
+  const delay = retryDelayMs(attempt, {
+    baseMs: settings.retryBaseMs,
+    capMs: settings.retryBaseMs * 32,
+    random,
+    maxAttempts: settings.maxAttempts,
+  });
+  return delay === null ? null : new Date(now.getTime() + delay);
 }

@@ -27,6 +27,10 @@ export interface EstimateInput extends RateInput {
 export const MIN_RATE_WINDOW_MS = 2_000;
 /** Fewer past durations than this are an anecdote, not a basis for an estimate. */
 export const MIN_PAST_DURATIONS = 3;
+/** Progress that has not moved for this long (at least) is stalled: no estimate while nothing moves. */
+export const MIN_STALL_MS = 10_000;
+/** ...or for as long as this many points take at the measured speed, when that is longer. */
+const STALL_POINTS = 20;
 
 /**
  * Progress speed in percentage points per second: from the samples when they span enough time with some
@@ -66,9 +70,12 @@ export function estimateRemainingMs(input: EstimateInput): number | null {
   if (input.status === 'in_progress' && progress > 0) {
     const rate = progressRatePerSec(input);
     if (rate !== null) {
+      // Once progress has moved, its speed is the basis; when that runs out (overdue, or nothing moves), the
+      // typical duration of other generations says nothing about this stalled one.
+      if (isProgressStalled(input)) return null;
       const reachedAt = (input.progressChangedAt ?? input.now).getTime();
       const remaining = reachedAt + ((100 - progress) / rate) * 1000 - now;
-      if (remaining > 0) return Math.round(remaining);
+      return remaining > 0 ? Math.round(remaining) : null;
     }
   }
 
@@ -78,10 +85,26 @@ export function estimateRemainingMs(input: EstimateInput): number | null {
   return remaining > 0 ? Math.round(remaining) : null;
 }
 
-/** "less than a minute left", "about 2 min left", "about 1 h 5 min left". */
+/**
+ * Whether an in-progress generation's progress has stopped moving: unchanged for MIN_STALL_MS, or for as long as
+ * STALL_POINTS points take at its measured speed when that is longer. False before progress first moves.
+ */
+export function isProgressStalled(input: RateInput & { status: GenerationStatus }): boolean {
+  if (input.status !== 'in_progress' || !input.progressChangedAt) return false;
+  const progress = clampProgress(input.progress) ?? 0;
+  if (progress <= 0 || progress >= 100) return false;
+  const rate = progressRatePerSec(input);
+  const allowedMs = Math.max(MIN_STALL_MS, rate ? (STALL_POINTS / rate) * 1000 : 0);
+  return input.now.getTime() - input.progressChangedAt.getTime() >= allowedMs;
+}
+
+/** "about 40 s left", "about 2 min left", "about 1 h 5 min left": seconds once the estimate is under a minute. */
 export function formatRemaining(ms: number): string {
   if (!Number.isFinite(ms)) return 'time left unknown';
-  if (ms < 60_000) return 'less than a minute left';
+  if (ms < 10_000) return 'a few seconds left';
+  // Rounded to 5 s: an estimate is not a stopwatch.
+  if (ms < 57_500) return `about ${Math.round(ms / 5_000) * 5} s left`;
+  if (ms < 60_000) return 'about 1 min left';
   const totalMinutes = Math.round(ms / 60_000);
   if (totalMinutes < 60) return `about ${totalMinutes} min left`;
   const hours = Math.floor(totalMinutes / 60);

@@ -10,6 +10,22 @@ export const JOB_NOT_FOUND_MESSAGE = 'Job not found - may have expired';
 export const TEMPORARILY_UNAVAILABLE_MESSAGE =
   'The video service is temporarily unavailable; your video is still being tracked and will be checked again automatically.';
 
+/** Upstream 429: a rate limit is called a rate limit, not an outage (the UI adds when the next check is). */
+export const RATE_LIMITED_MESSAGE =
+  'The video service asked us to slow down; your video is still being tracked and will be checked again automatically.';
+
+/** What a status request that went unanswered tells the user, by why it went unanswered. */
+export function unavailableMessage(reason: 'server_error' | 'rate_limited' | 'network' | 'timeout'): string {
+  return reason === 'rate_limited' ? RATE_LIMITED_MESSAGE : TEMPORARILY_UNAVAILABLE_MESSAGE;
+}
+
+/** Upstream status `expired`: the job outlived the service's retention. */
+export const JOB_EXPIRED_MESSAGE =
+  'The video service says this job has expired: it keeps jobs and their videos only for a limited time.';
+
+/** Upstream status `cancelled` / `canceled`. */
+export const JOB_CANCELLED_MESSAGE = 'The video service says this job was cancelled before it finished.';
+
 /** Upstream said failed but gave no message. */
 export const UPSTREAM_FAILURE_FALLBACK_MESSAGE = 'The video service reported a failure without details.';
 
@@ -62,6 +78,31 @@ export function statusMessage(state: Pick<GenerationState, 'status' | 'progress'
     case 'failed':
       return failedMessage(state.errorMessage);
   }
+}
+
+const UNKNOWN_STATUS_PREFIX = "The video service reports '";
+
+/** How long a status the service invented may be when shown back to the user. */
+const SHOWN_STATUS_MAX_LENGTH = 40;
+
+/**
+ * An upstream status the normalisation table does not know: the status stays as it was, and the user sees what the
+ * service says (control characters removed, long values cut) instead of a progress that silently stopped.
+ */
+export function unknownStatusMessage(rawStatus: string): string {
+  const shown = rawStatus
+    .replace(/[\p{C}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = Array.from(shown);
+  const text =
+    cut.length > SHOWN_STATUS_MAX_LENGTH ? `${cut.slice(0, SHOWN_STATUS_MAX_LENGTH).join('')}…` : shown;
+  return `${UNKNOWN_STATUS_PREFIX}${text}', a status this app does not recognise; your video is still being tracked.`;
+}
+
+/** Whether a stored poll note is an unknown-status message (shown as the status) rather than a transient error. */
+export function isUnknownStatusMessage(text: string | null | undefined): boolean {
+  return text?.startsWith(UNKNOWN_STATUS_PREFIX) ?? false;
 }
 
 function describeReason(reason: string): string {

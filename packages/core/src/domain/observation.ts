@@ -5,7 +5,7 @@ import type { ActiveStatus, TerminalStatus } from './status';
 /** A successful upstream retrieve of the job (or the same data from a webhook). */
 export interface VideoObservation {
   kind: 'video';
-  /** Raw upstream status; mapped with `mapUpstreamStatus`. */
+  /** Raw upstream status; its meaning comes from `normaliseUpstreamStatus`. */
   status: string;
   progress?: number | null;
   error?: { code?: string | null; message?: string | null } | null;
@@ -32,6 +32,8 @@ export interface DownloadedObservation {
   kind: 'downloaded';
   blob: { key: string; size: number; sha256: string };
   thumbnailKey?: string | null;
+  /** When to try a missing thumbnail again (see `thumbnailRetryAt`); null or absent: no later try. */
+  thumbnailRetryAt?: Date | null;
   /** Null when no honest price is known (see `generationCostUsd`). */
   costUsd: number | null;
   completedAt: Date;
@@ -65,7 +67,7 @@ export type RefreshOutcome =
   /** Finished upstream: download it (before `expiresAt`), then feed `downloaded` or `download_failed`. */
   | { kind: 'needs_download'; completedAt: Date | null; expiresAt: Date | null }
   /** The video is stored: the generation is complete. */
-  | { kind: 'completed' }
+  | { kind: 'completed'; thumbnailRetryAt?: Date | null }
   | { kind: 'failed'; errorCode: string | null; errorMessage: string }
   /** Upstream unreachable: status unchanged, show `message`, back off (see `backoffDelayMs`). */
   | {
@@ -75,8 +77,11 @@ export type RefreshOutcome =
       retryAfterMs: number | null;
       pollFailures: number;
     }
-  /** Upstream status we do not know: status unchanged; the caller logs a warning with `rawStatus`. */
-  | { kind: 'unknown_status'; rawStatus: string }
+  /**
+   * Upstream status we do not know: status unchanged; `message` tells the user what the service reports. The caller
+   * records it (see `unknownStatusNotice`) so it is logged once per job, not once per poll.
+   */
+  | { kind: 'unknown_status'; rawStatus: string; message: string }
   /** A transient download failure: status unchanged, try the download again after a back-off. */
   | { kind: 'download_retry'; reason: string; message: string; pollFailures: number };
 

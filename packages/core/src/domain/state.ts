@@ -35,6 +35,13 @@ export interface GenerationColumns extends GenerationState {
   nextPollAt: Date | null;
   leaseOwner: string | null;
   leaseUntil: Date | null;
+  /** When the last status request was made, and what went wrong with it (null: it was answered). */
+  lastPolledAt: Date | null;
+  lastPollError: string | null;
+  /** Since when upstream has answered every status request of the job; null after one went unanswered. */
+  upstreamAnsweringSince: Date | null;
+  /** When a failed generation is due for an automatic new attempt; null: none planned. */
+  autoRetryAt: Date | null;
 }
 
 /** The columns to update; a key that is absent stays as it is. An empty patch means "no write needed". */

@@ -31,26 +31,3 @@ export function isActive(status: GenerationStatus): status is ActiveStatus {
 export function isTerminal(status: GenerationStatus): status is TerminalStatus {
   return TERMINAL_STATUSES.has(status);
 }
-
-/** The stored status an upstream status maps to; `null` for a status we do not know. */
-export type MappedUpstreamStatus = Exclude<GenerationStatus, 'not_started'>;
-
-const UPSTREAM_STATUS_MAP: Readonly<Record<string, MappedUpstreamStatus>> = {
-  queued: 'queued',
-  in_progress: 'in_progress',
-  processing: 'in_progress',
-  completed: 'completed',
-  succeeded: 'completed',
-  failed: 'failed',
-  error: 'failed',
-};
-
-/**
- * Maps an upstream job status (OpenAI Videos contract, plus the synonyms gateways use) to a stored status.
- * Case and surrounding spaces are ignored because gateways differ there. Anything else yields `null`:
- * the caller keeps the stored status and logs a warning, so a new upstream status never fails a job.
- */
-export function mapUpstreamStatus(upstream: string): MappedUpstreamStatus | null {
-  const key = upstream.trim().toLowerCase();
-  return Object.hasOwn(UPSTREAM_STATUS_MAP, key) ? (UPSTREAM_STATUS_MAP[key] ?? null) : null;
-}

@@ -2,13 +2,16 @@ import { type AuditEventDraft, progressEvent, statusChangedEvent } from './event
 import { FAILURE_CODES } from './failures';
 import {
   COMPLETED_MESSAGE,
+  JOB_CANCELLED_MESSAGE,
+  JOB_EXPIRED_MESSAGE,
   JOB_NOT_FOUND_MESSAGE,
-  TEMPORARILY_UNAVAILABLE_MESSAGE,
   UPSTREAM_FAILURE_FALLBACK_MESSAGE,
   downloadFailedMessage,
   downloadRetryMessage,
   failedMessage,
   statusMessage,
+  unavailableMessage,
+  unknownStatusMessage,
 } from './messages';
 import type {
   DownloadFailedObservation,
@@ -20,7 +23,9 @@ import type {
 } from './observation';
 import { advanceProgress } from './progress';
 import type { GenerationPatch, GenerationState } from './state';
-import { type ActiveStatus, isActive, isTerminal, mapUpstreamStatus } from './status';
+import { type ActiveStatus, isActive, isTerminal } from './status';
+import type { StepKey } from './steps';
+import { normaliseUpstreamStatus, type UpstreamEnding } from './upstream-status';
 
 /** The part of the stored state the state machine reads. */
 export type TransitionState = Pick<
@@ -51,7 +56,7 @@ export function refreshTransition(
     case 'video':
       return observeVideo(state, from, observation, now);
     case 'not_found':
-      return fail(from, FAILURE_CODES.jobNotFound, JOB_NOT_FOUND_MESSAGE, now, answered(state));
+      return fail(from, FAILURE_CODES.jobNotFound, JOB_NOT_FOUND_MESSAGE, now, answered(state), stepAt(from, state.progress));
     case 'unavailable': {
       const pollFailures = state.pollFailures + 1;
       return {
@@ -60,7 +65,7 @@ export function refreshTransition(
         outcome: {
           kind: 'temporarily_unavailable',
           reason: observation.reason,
-          message: TEMPORARILY_UNAVAILABLE_MESSAGE,
+          message: unavailableMessage(observation.reason),
           retryAfterMs: observation.retryAfterMs ?? null,
           pollFailures,
         },
@@ -80,14 +85,24 @@ function observeVideo(
   now: Date,
 ): TransitionResult {
   const patch: GenerationPatch = { ...answered(state), ...expiryChange(state, video.expiresAt) };
-  const mapped = mapUpstreamStatus(video.status);
-  if (mapped === null)
-    return { patch, events: [], outcome: { kind: 'unknown_status', rawStatus: video.status } };
-
-  if (mapped === 'failed') {
-    const message = video.error?.message?.trim() || UPSTREAM_FAILURE_FALLBACK_MESSAGE;
-    return fail(from, video.error?.code?.trim() || null, message, now, patch);
+  const meaning = normaliseUpstreamStatus(video.status);
+  if (meaning === null) {
+    const outcome: RefreshOutcome = {
+      kind: 'unknown_status',
+      rawStatus: video.status,
+      message: unknownStatusMessage(video.status),
+    };
+    return { patch, events: [], outcome };
   }
+
+  if (meaning.status === 'failed') {
+    const { code, message } = failureOf(meaning.ending, video);
+    // The progress it failed at tells the step it failed in (a poll may never have seen it generating).
+    const progress = advanceProgress(state.progress, video.progress);
+    const progressPatch: GenerationPatch = progress === state.progress ? {} : { progress };
+    return fail(from, code, message, now, { ...patch, ...progressPatch }, stepAt(from, progress));
+  }
+  const mapped = meaning.status;
 
   const finished = mapped === 'completed';
   const to: ActiveStatus = finished || from === 'in_progress' ? 'in_progress' : mapped;
@@ -101,6 +116,24 @@ function observeVideo(
       }
     : { kind: 'tracking', status: to, progress };
   return { patch: { ...patch, ...moved.patch }, events: moved.events, outcome };
+}
+
+/** Expired and cancelled are told by the status itself, with our own code and words; other failures by upstream's. */
+function failureOf(
+  ending: UpstreamEnding,
+  video: VideoObservation,
+): { code: string | null; message: string } {
+  switch (ending) {
+    case 'expired':
+      return { code: FAILURE_CODES.jobExpired, message: JOB_EXPIRED_MESSAGE };
+    case 'cancelled':
+      return { code: FAILURE_CODES.jobCancelled, message: JOB_CANCELLED_MESSAGE };
+    case 'failed':
+      return {
+        code: video.error?.code?.trim() || null,
+        message: video.error?.message?.trim() || UPSTREAM_FAILURE_FALLBACK_MESSAGE,
+      };
+  }
 }
 
 /** Status and progress changes between two active states, with the one event that describes them. */
@@ -148,13 +181,16 @@ function complete(
     ...(downloaded.videoUrl === undefined ? {} : { videoUrl: downloaded.videoUrl }),
     ...(state.errorCode === null ? {} : { errorCode: null }),
     ...(state.errorMessage === null ? {} : { errorMessage: null }),
+    // A thumbnail to try again later: its first try is counted (see `planThumbnailRetry`).
+    ...(downloaded.thumbnailRetryAt ? { pollFailures: 1 } : {}),
   };
   const event = statusChangedEvent(from, 'completed', COMPLETED_MESSAGE, {
     blobSize: downloaded.blob.size,
     costUsd: downloaded.costUsd,
     completedAt: downloaded.completedAt.toISOString(),
   });
-  return { patch, events: [event], outcome: { kind: 'completed' } };
+  const outcome: RefreshOutcome = downloaded.thumbnailRetryAt ? { kind: 'completed', thumbnailRetryAt: downloaded.thumbnailRetryAt } : { kind: 'completed' };
+  return { patch, events: [event], outcome };
 }
 
 function downloadFailed(
@@ -164,13 +200,13 @@ function downloadFailed(
   now: Date,
 ): TransitionResult {
   if (!failure.retryable) {
-    return fail(from, FAILURE_CODES.downloadFailed, downloadFailedMessage(failure.reason), now);
+    return fail(from, FAILURE_CODES.downloadFailed, downloadFailedMessage(failure.reason), now, {}, 'downloading');
   }
   // Upstream deletes the video at expiresAt: after that another try cannot succeed, so say so now.
   const expiresAt = state.upstreamExpiresAt;
   if (expiresAt !== null && now.getTime() >= expiresAt.getTime()) {
     const reason = `${failure.reason.trim() || 'unknown error'} (the download link has expired)`;
-    return fail(from, FAILURE_CODES.downloadFailed, downloadFailedMessage(reason), now);
+    return fail(from, FAILURE_CODES.downloadFailed, downloadFailedMessage(reason), now, {}, 'downloading');
   }
   const pollFailures = state.pollFailures + 1;
   return {
@@ -190,13 +226,20 @@ function fail(
   errorCode: string | null,
   errorMessage: string,
   now: Date,
-  basePatch: GenerationPatch = {},
+  basePatch: GenerationPatch,
+  step: StepKey,
 ): TransitionResult {
   return {
     patch: { ...basePatch, status: 'failed', errorCode, errorMessage, progressChangedAt: now },
-    events: [statusChangedEvent(from, 'failed', failedMessage(errorMessage), { errorCode })],
+    events: [statusChangedEvent(from, 'failed', failedMessage(errorMessage), { errorCode, step })],
     outcome: { kind: 'failed', errorCode, errorMessage },
   };
+}
+
+/** The step an active generation is in: queued, generating, or (at 100%) downloading. */
+function stepAt(from: ActiveStatus, progress: number): StepKey {
+  if (progress >= 100) return 'downloading';
+  return from === 'in_progress' || progress > 0 ? 'generating' : 'queued';
 }
 
 function unchanged(outcome: RefreshOutcome): TransitionResult {

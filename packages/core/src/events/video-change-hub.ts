@@ -1,5 +1,11 @@
 import { VIDEO_CHANGED_CHANNEL, type DbHandle } from '@sora-monitor/db';
 import type { Logger } from 'pino';
+import { createChangeReader, type ChangePage } from './read-changes';
+
+/** Events a subscription reads per page. */
+export const CHANGE_PAGE_SIZE = 100;
+/** A page held back by an open transaction is read again this soon (that transaction's end sends no hint). */
+const HELD_BACK_RECHECK_MS = 250;
 
 /** A subscriber's doorbell: rings when something of its user's may have changed. */
 export interface ChangeSignal {
@@ -14,6 +20,11 @@ export interface ChangeSignal {
 export interface VideoChangeHub {
   /** Call BEFORE reading the backlog, so a change between the read and the first wait is not missed. */
   subscribe(userId: string): ChangeSignal;
+  /**
+   * A page of the user's changes after a cursor, read once for every subscriber at that cursor. A page held back by
+   * an open transaction rings the user's subscribers again shortly, once for all of them.
+   */
+  read(userId: string, afterEventId: number, videoId: string | undefined): Promise<ChangePage>;
   start(): Promise<void>;
   stop(): Promise<void>;
   subscriberCount(): number;
@@ -22,16 +33,44 @@ export interface VideoChangeHub {
 /**
  * One LISTEN per process on the change channel, fanned out to this process's subscribers by user. A notification is
  * only a hint carrying ids: subscribers re-read the events table from their cursor, so a lost or merged hint (or a
- * reconnect, which rings everyone) can never lose an update.
+ * reconnect, which rings everyone) can never lose an update. The re-reads are shared (createChangeReader).
  */
-export function createVideoChangeHub(handle: Pick<DbHandle, 'listen'>, logger: Logger): VideoChangeHub {
+export function createVideoChangeHub(handle: Pick<DbHandle, 'listen' | 'db'>, logger: Logger): VideoChangeHub {
   const byUser = new Map<string, Set<() => void>>();
+  const recheckTimers = new Map<string, NodeJS.Timeout>();
   let unlisten: (() => Promise<void>) | null = null;
+  const readPage = createChangeReader(handle.db, CHANGE_PAGE_SIZE);
 
-  const ring = (userId: string) => byUser.get(userId)?.forEach((wake) => wake());
-  const ringAll = () => byUser.forEach((wakers) => wakers.forEach((wake) => wake()));
+  /**
+   * Rings so far per user. A read is shared only among callers at the same count: one woken by a later ring must not
+   * join a read that began before the change it was woken for was committed (it would miss that change, and wait).
+   */
+  const rings = new Map<string, number>();
+  const ring = (userId: string) => {
+    const wakers = byUser.get(userId);
+    if (!wakers) return;
+    rings.set(userId, (rings.get(userId) ?? 0) + 1);
+    wakers.forEach((wake) => wake());
+  };
+  const ringAll = () => byUser.forEach((_, userId) => ring(userId));
+
+  const ringSoon = (userId: string) => {
+    if (recheckTimers.has(userId)) return;
+    const timer = setTimeout(() => {
+      recheckTimers.delete(userId);
+      ring(userId);
+    }, HELD_BACK_RECHECK_MS);
+    timer.unref();
+    recheckTimers.set(userId, timer);
+  };
 
   return {
+    async read(userId, afterEventId, videoId) {
+      const page = await readPage(userId, afterEventId, videoId, rings.get(userId) ?? 0);
+      if (page.heldBack) ringSoon(userId);
+      return page;
+    },
+
     async start() {
       if (unlisten) return;
       unlisten = await handle.listen(
@@ -54,6 +93,8 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen'>, logger: L
     async stop() {
       const stopListening = unlisten;
       unlisten = null;
+      recheckTimers.forEach((timer) => clearTimeout(timer));
+      recheckTimers.clear();
       ringAll();
       if (stopListening) await stopListening();
     },
@@ -90,7 +131,10 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen'>, logger: L
         },
         close() {
           wakers.delete(wake);
-          if (wakers.size === 0) byUser.delete(userId);
+          if (wakers.size === 0) {
+            byUser.delete(userId);
+            rings.delete(userId);
+          }
           resolveWait?.();
         },
       };

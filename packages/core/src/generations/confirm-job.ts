@@ -1,7 +1,8 @@
-import { commitVideoChange, dbNow, type EventActor, type Generation, type Video } from '@sora-monitor/db';
+import { dbNow, type EventActor, type Generation, type Video } from '@sora-monitor/db';
+import { nextPollAt, planJobConfirmed } from '../domain';
 import type { UpstreamVideo } from '../provider';
+import { commitPlannedChange } from './commit-plan';
 import type { GenerationDeps } from './deps';
-import { nextPollAt } from './schedule';
 
 /** Ties an upstream job to the attempt that asked for it: from now on it is polled like any other. */
 export async function confirmJob(
@@ -14,33 +15,26 @@ export async function confirmJob(
   // The database clock, like every other timing decision: a process whose own clock is off would otherwise schedule
   // the first poll minutes away (or in the past), and the stuck sweep would fail a healthy job meanwhile.
   const now = await dbNow(deps.db);
-  const committed = await commitVideoChange(deps.db, {
-    videoId: video.id,
-    userId: video.userId,
-    generationId: generation.id,
-    actor: options.actor,
-    expect: { status: video.soraGenerationStatus, jobId: null, ...(options.owner ? { leaseOwner: options.owner } : {}) },
-    set: {
-      soraJobId: job.id,
-      soraStartedAt: job.createdAt,
-      upstreamExpiresAt: job.expiresAt,
-      nextPollAt: nextPollAt(now, { status: 'queued', progress: 0 }, null, deps.settings, deps.random),
-      leaseOwner: null,
-      leaseUntil: null,
+  const plan = planJobConfirmed(
+    { status: video.soraGenerationStatus },
+    {
+      jobId: job.id,
+      createdAt: job.createdAt,
+      expiresAt: job.expiresAt,
+      reconciled: options.reconciled,
+      now,
+      firstPollAt: nextPollAt(now, { status: 'queued', progress: 0 }, null, deps.settings, deps.random),
     },
-    generationSet: { jobId: job.id, createOutcome: 'confirmed', startedAt: job.createdAt },
-    events: [
-      {
-        type: 'job_created',
-        fromStatus: video.soraGenerationStatus,
-        toStatus: video.soraGenerationStatus,
-        message: options.reconciled
-          ? `The video service had accepted the request although its answer was lost (job ${job.id}).`
-          : `The video service accepted the request (job ${job.id}).`,
-        data: { jobId: job.id, reconciled: options.reconciled },
-      },
-    ],
-  }).catch((error: unknown) => {
+  );
+  const committed = await commitPlannedChange(
+    deps.db,
+    {
+      video: { ...video, currentGenerationId: generation.id },
+      actor: options.actor,
+      expect: { status: video.soraGenerationStatus, jobId: null, ...(options.owner ? { leaseOwner: options.owner } : {}) },
+    },
+    plan,
+  ).catch((error: unknown) => {
     // Lost a race for the same job with another attempt: for this one the job is simply not found yet.
     if (options.reconciled && isUniqueViolation(error)) return null;
     throw error;

@@ -1,6 +1,7 @@
 import type { Database } from '@sora-monitor/db';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob';
+import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from '../domain';
 import type { VideoProvider } from '../provider';
 
 export interface GenerationSettings {
@@ -20,6 +21,12 @@ export interface GenerationSettings {
   stuckTimeoutMs: number;
   /** Most a user's generations may cost per UTC day (estimated list price, USD); null means no cap. */
   dailySpendCapUsd: number | null;
+  /** The models offered, with sizes, durations and prices (the built-in ones unless the operator configures others). */
+  catalog: ModelCatalog;
+  /** What the spend cap counts a second of video without a known price as (USD); null: the catalog's highest price. */
+  unknownPriceUsdPerSecond: number | null;
+  /** The delay before a missing thumbnail is tried again; it doubles per try (`THUMBNAIL_MAX_TRIES` in all). */
+  thumbnailRetryBaseMs: number;
   /** Where the app serves a stored video. */
   contentUrl: (videoId: string) => string;
 }
@@ -45,5 +52,8 @@ export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {
   stuckTimeoutMs: 15 * 60_000,
   // Off unless configured: the server passes its own default (DAILY_SPEND_CAP_USD); library users opt in.
   dailySpendCapUsd: null,
+  catalog: DEFAULT_MODEL_CATALOG,
+  unknownPriceUsdPerSecond: null,
+  thumbnailRetryBaseMs: 60_000,
   contentUrl: (videoId) => `/api/videos/${videoId}/content`,
 };

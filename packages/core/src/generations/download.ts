@@ -1,8 +1,17 @@
 import type { Video } from '@sora-monitor/db';
-import { generationCostUsd, type DownloadFailedObservation, type DownloadedObservation } from '../domain';
+import {
+  IMAGE_SIGNATURE_LENGTH,
+  IMAGE_TYPES,
+  detectImageType,
+  generationCostUsd,
+  thumbnailRetryAt,
+  type DownloadFailedObservation,
+  type ThumbnailFetch,
+  type DownloadedObservation,
+} from '../domain';
 import type { GenerationDeps } from './deps';
-
-const THUMBNAIL_EXTENSIONS: Record<string, string> = { 'image/webp': 'webp', 'image/jpeg': 'jpg', 'image/png': 'png' };
+import { countingStream, type DownloadProgressRecorder } from './download-progress';
+import { peekStream } from './peek-stream';
 
 export function videoBlobKey(videoId: string, jobId: string): string {
   return `videos/${videoId}/${jobId}.mp4`;
@@ -17,6 +26,8 @@ export async function downloadFinishedVideo(
   video: Video,
   jobId: string,
   completedAt: Date,
+  now: Date,
+  progress?: DownloadProgressRecorder,
 ): Promise<DownloadedObservation | DownloadFailedObservation> {
   const log = deps.logger.child({ videoId: video.id, jobId });
   let result = await deps.provider.download(jobId, 'video');
@@ -32,36 +43,55 @@ export async function downloadFinishedVideo(
     return { kind: 'download_failed', reason, retryable: false };
   }
 
+  const totalBytes = result.contentLength;
+  const body = progress ? countingStream(result.body, (bytes) => progress.update({ bytes, totalBytes })) : result.body;
   let blob;
   try {
-    blob = await deps.blobs.put(videoBlobKey(video.id, jobId), result.body, { expectedSize: result.contentLength });
+    blob = await deps.blobs.put(videoBlobKey(video.id, jobId), body, { expectedSize: result.contentLength });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log.warn({ err: error }, 'Video download interrupted; nothing was kept');
     return { kind: 'download_failed', reason: `the transfer was interrupted (${reason})`, retryable: true };
+  } finally {
+    await progress?.settle();
   }
   log.info({ size: blob.size, sha256: blob.sha256 }, 'Video stored');
 
+  const thumbnail = await downloadThumbnail(deps, video.id, jobId);
   return {
     kind: 'downloaded',
     blob,
-    thumbnailKey: await downloadThumbnail(deps, video.id, jobId),
-    costUsd: generationCostUsd(video.model, video.size, video.seconds),
+    thumbnailKey: thumbnail.kind === 'stored' ? thumbnail.key : null,
+    thumbnailRetryAt: thumbnailRetryAt(thumbnail, 1, now, video.upstreamExpiresAt, deps.settings.thumbnailRetryBaseMs),
+    costUsd: generationCostUsd(video.model, video.size, video.seconds, deps.settings.catalog),
     completedAt,
     videoUrl: deps.settings.contentUrl(video.id),
   };
 }
 
-async function downloadThumbnail(deps: GenerationDeps, videoId: string, jobId: string): Promise<string | null> {
+/**
+ * Stores the thumbnail only when its bytes are an image (magic number of the first bytes, not the Content-Type: LiteLLM
+ * ignores `variant` and answers the MP4 again, labelled video/mp4 or even image/*). Anything else is dropped after its
+ * first chunk, so a whole second video is never downloaded; the video then simply has no preview. A service that was
+ * unavailable, or a transfer that broke, is worth another try later (`retryable`).
+ */
+export async function downloadThumbnail(deps: GenerationDeps, videoId: string, jobId: string): Promise<ThumbnailFetch> {
   const result = await deps.provider.download(jobId, 'thumbnail');
-  if (result.kind !== 'stream') return null;
-  const extension = THUMBNAIL_EXTENSIONS[result.contentType.split(';')[0]?.trim() ?? ''] ?? 'bin';
+  if (result.kind !== 'stream') return { kind: 'missing', retryable: result.kind === 'unavailable' };
+  const log = deps.logger.child({ videoId, jobId });
   try {
-    const stored = await deps.blobs.put(`videos/${videoId}/${jobId}.thumbnail.${extension}`, result.body);
-    return stored.key;
+    const { head, body } = await peekStream(result.body, IMAGE_SIGNATURE_LENGTH);
+    const type = detectImageType(head);
+    if (!type) {
+      await body.cancel();
+      log.info({ contentType: result.contentType }, 'The thumbnail the video service sent is not an image; keeping none');
+      return { kind: 'missing', retryable: false };
+    }
+    const stored = await deps.blobs.put(`videos/${videoId}/${jobId}.thumbnail.${IMAGE_TYPES[type].extension}`, body);
+    return { kind: 'stored', key: stored.key };
   } catch (error) {
     // A missing thumbnail never holds up a finished video.
-    deps.logger.warn({ err: error, videoId, jobId }, 'Thumbnail download failed');
-    return null;
+    log.warn({ err: error }, 'Thumbnail download failed');
+    return { kind: 'missing', retryable: true };
   }
 }

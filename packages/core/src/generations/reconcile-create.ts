@@ -1,4 +1,6 @@
-import { commitVideoChange, releaseVideoLease, type EventActor, type Generation, type Video } from '@sora-monitor/db';
+import { releaseVideoLease, type EventActor, type Generation, type Video } from '@sora-monitor/db';
+import { CREATE_NOT_CONFIRMED_CODE, CREATE_NOT_CONFIRMED_MESSAGE, planCreateNotConfirmed } from '../domain';
+import { commitPlannedChange } from './commit-plan';
 import type { GenerationDeps } from './deps';
 import { confirmJob } from './confirm-job';
 import type { RefreshResult } from './refresh';
@@ -23,8 +25,7 @@ export async function findLostJob(deps: GenerationDeps, generation: Generation):
 
 /** How long an unconfirmed create may stay unresolved before we conclude the job was never made. */
 export const CREATE_CONFIRM_WINDOW_MS = 2 * 60_000;
-export const CREATE_NOT_CONFIRMED_MESSAGE =
-  'The video service never confirmed the request, so no video is being generated. You can retry.';
+export { CREATE_NOT_CONFIRMED_MESSAGE } from '../domain';
 
 /**
  * An active generation without a job id: its create call's answer was lost (or the process died mid-call). Look
@@ -56,30 +57,10 @@ export async function reconcileUnconfirmedCreate(
   }
   if (age < CREATE_CONFIRM_WINDOW_MS) return release();
 
-  const committed = await commitVideoChange(deps.db, {
-    videoId: video.id,
-    userId: video.userId,
-    generationId: generation.id,
-    actor,
-    expect: { status: video.soraGenerationStatus, jobId: null, leaseOwner: owner },
-    set: {
-      soraGenerationStatus: 'failed',
-      soraErrorCode: 'create_not_confirmed',
-      soraErrorMessage: CREATE_NOT_CONFIRMED_MESSAGE,
-      nextPollAt: null,
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-    generationSet: { status: 'failed', errorCode: 'create_not_confirmed', errorMessage: CREATE_NOT_CONFIRMED_MESSAGE },
-    events: [
-      {
-        type: 'status_changed',
-        fromStatus: video.soraGenerationStatus,
-        toStatus: 'failed',
-        message: CREATE_NOT_CONFIRMED_MESSAGE,
-        data: null,
-      },
-    ],
-  });
-  return committed ? { video: committed.video, outcome: { kind: 'failed', errorCode: 'create_not_confirmed', errorMessage: CREATE_NOT_CONFIRMED_MESSAGE } } : release();
+  const committed = await commitPlannedChange(
+    deps.db,
+    { video: { ...video, currentGenerationId: generation.id }, actor, expect: { status: video.soraGenerationStatus, jobId: null, leaseOwner: owner } },
+    planCreateNotConfirmed(video.soraGenerationStatus),
+  );
+  return committed ? { video: committed.video, outcome: { kind: 'failed', errorCode: CREATE_NOT_CONFIRMED_CODE, errorMessage: CREATE_NOT_CONFIRMED_MESSAGE } } : release();
 }

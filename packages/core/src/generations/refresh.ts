@@ -1,19 +1,21 @@
 import {
   claimVideoForRefresh,
-  commitVideoChange,
   extendVideoLease,
   releaseVideoLease,
   type EventActor,
   type Video,
 } from '@sora-monitor/db';
-import { refreshTransition, type Observation, type RefreshOutcome } from '../domain';
+import { answeringSinceAfter, isActive, isRefreshDue, nextPollAt, refreshTransition, transientProblemEvent, unknownStatusNotice, type Observation, type RefreshOutcome } from '../domain';
+import type { RetrieveResult } from '../provider';
 import { startLeaseHeartbeat } from '../worker/lease-heartbeat';
+import { commitChange } from './commit-change';
 import type { GenerationDeps } from './deps';
 import { planAutoRetry } from './auto-retry';
 import { downloadFinishedVideo } from './download';
+import { createDownloadProgressRecorder } from './download-progress';
+import { withProviderAnswer } from './provider-answer';
 import { observationFromRetrieve } from './observe';
 import { reconcileUnconfirmedCreate } from './reconcile-create';
-import { nextPollAt } from './schedule';
 import { createSingleFlight } from './single-flight';
 import { getVideoById } from './video-queries';
 import { generationColumnsFromPatch, generationStateFromVideo, videoColumnsFromPatch } from './video-state';
@@ -28,6 +30,8 @@ export interface RefreshOptions {
   actor: EventActor;
   /** Ask upstream only if the stored state is older than this (0 = always, e.g. for a webhook). */
   freshForMs: number;
+  /** The row the caller has just read, with the database clock at that read: decides "fresh" without a claim. */
+  known?: { video: Video; dbNowMs: number };
 }
 
 export type Refresher = (videoId: string, options: RefreshOptions) => Promise<RefreshResult | null>;
@@ -38,7 +42,15 @@ export type Refresher = (videoId: string, options: RefreshOptions) => Promise<Re
  */
 export function createRefresher(deps: GenerationDeps): Refresher {
   const singleFlight = createSingleFlight<RefreshResult | null>();
-  return (videoId, options) => singleFlight(videoId, () => refreshVideo(deps, videoId, options));
+  return (videoId, options) => {
+    // A refresh of this video running here is shared, even when the row looks leased (by that very refresh). Else a
+    // row just read that is fresh or leased elsewhere is the answer: no claim UPDATE, no second read.
+    const { known } = options;
+    if (known && !singleFlight.has(videoId) && !isRefreshDue(generationStateFromVideo(known.video), known.dbNowMs, options.freshForMs)) {
+      return Promise.resolve({ video: known.video, outcome: null });
+    }
+    return singleFlight(videoId, () => refreshVideo(deps, videoId, options));
+  };
 }
 
 async function refreshVideo(deps: GenerationDeps, videoId: string, options: RefreshOptions): Promise<RefreshResult | null> {
@@ -79,14 +91,15 @@ export async function refreshClaimed(
   if (result.kind === 'rejected') log.error({ status: result.status, message: result.message }, 'The video service rejected a status request');
   if (result.kind === 'unavailable') log.warn({ reason: result.reason, message: result.message }, 'The video service is temporarily unavailable');
 
-  const first = await applyObservation(deps, video, observationFromRetrieve(result), now, owner, actor, true);
+  const first = await applyObservation(deps, video, observationFromRetrieve(result), now, owner, actor, true, result);
   if (first.outcome?.kind !== 'needs_download') return first;
 
   // Keep the lease through the download so no one else downloads the same file at the same time.
   await extendVideoLease(deps.db, video.id, owner, deps.settings.downloadLeaseMs);
   const completedAt = first.outcome.completedAt ?? now;
-  const downloaded = await downloadFinishedVideo(deps, first.video, video.soraJobId, completedAt);
-  return applyObservation(deps, first.video, downloaded, now, owner, actor, false);
+  const progress = createDownloadProgressRecorder(deps, first.video, owner);
+  const downloaded = await downloadFinishedVideo(deps, first.video, video.soraJobId, completedAt, now, progress);
+  return applyObservation(deps, first.video, downloaded, now, owner, actor, false, result);
 }
 
 async function applyObservation(
@@ -97,19 +110,30 @@ async function applyObservation(
   owner: string,
   actor: EventActor,
   isPoll: boolean,
+  answer: RetrieveResult,
 ): Promise<RefreshResult> {
   const state = generationStateFromVideo(video);
-  const { patch, events, outcome } = refreshTransition(state, observation, now);
-  if (outcome.kind === 'unknown_status') {
-    deps.logger.warn({ videoId: video.id, jobId: video.soraJobId, upstreamStatus: outcome.rawStatus }, 'Unknown upstream status; keeping the current status');
+  const transition = refreshTransition(state, observation, now);
+  const { patch, outcome } = transition;
+  // An unknown status is noted on the row: logged and audited when it first appears, not on every poll.
+  const unknown = outcome.kind === 'unknown_status' && isActive(state.status) ? unknownStatusNotice(video.lastPollError, state.status, outcome) : null;
+  if (unknown?.firstSighting) {
+    deps.logger.warn({ videoId: video.id, jobId: video.soraJobId, upstreamStatus: outcome.kind === 'unknown_status' ? outcome.rawStatus : null }, 'Unknown upstream status; keeping the current status');
   }
+  // A passing upstream problem changes no state, but the activity log keeps it (what happened, and when).
+  const transitionEvents = unknown?.event ? [...transition.events, unknown.event] : transition.events;
+  const events = withProviderAnswer(
+    outcome.kind === 'temporarily_unavailable' ? [...transitionEvents, transientProblemEvent(state.status, outcome)] : transitionEvents,
+    answer,
+  );
   const next = { status: patch.status ?? state.status, progress: patch.progress ?? state.progress };
   const keepLease = outcome.kind === 'needs_download';
   const autoRetryAt =
     outcome.kind === 'failed' ? await planAutoRetry(deps, video, { code: outcome.errorCode, message: outcome.errorMessage }, now) : null;
-  const pollError = outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry' ? outcome.message : null;
+  const pollError = outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry' ? outcome.message : (unknown?.note ?? null);
+  const upstreamAnsweringSince = answeringSinceAfter(video.upstreamAnsweringSince, statusRequestResult(observation), now);
 
-  const committed = await commitVideoChange(deps.db, {
+  const committed = await commitChange(deps.db, {
     videoId: video.id,
     userId: video.userId,
     generationId: video.currentGenerationId,
@@ -119,6 +143,7 @@ async function applyObservation(
       ...videoColumnsFromPatch(patch),
       ...(isPoll ? { lastPolledAt: now } : {}),
       lastPollError: pollError,
+      upstreamAnsweringSince,
       nextPollAt: nextPollAt(now, next, outcome, deps.settings, deps.random),
       ...(autoRetryAt ? { autoRetryAt } : {}),
       ...(keepLease ? {} : { leaseOwner: null, leaseUntil: null }),
@@ -133,4 +158,10 @@ async function applyObservation(
     return { video: current ?? video, outcome: null };
   }
   return { video: committed.video, outcome };
+}
+
+/** Whether the observation answered a status request (the stuck sweep measures only while upstream answers). */
+function statusRequestResult(observation: Observation): Parameters<typeof answeringSinceAfter>[1] {
+  if (observation.kind === 'unavailable') return 'unanswered';
+  return observation.kind === 'video' || observation.kind === 'not_found' ? 'answered' : 'not_a_status_request';
 }

@@ -1,5 +1,5 @@
 import type { Video } from '@sora-monitor/db';
-import { isActive, statusMessage, type GenerationStatus, type RefreshOutcome } from '../domain';
+import { isActive, isRateLimitedMessage, isUnknownStatusMessage, statusMessage, type GenerationStatus, type RefreshOutcome } from '../domain';
 
 export interface StatusView {
   videoId: string;
@@ -12,6 +12,10 @@ export interface StatusView {
   message: string;
   /** True while the video service cannot be reached: the status shown is the last known one. */
   temporarilyUnavailable: boolean;
+  /** The service answered 429 (asked us to slow down): a rate limit, not an outage. */
+  rateLimited: boolean;
+  /** While temporarily unavailable: when the next status request is planned (honouring the service's retry-after). */
+  nextCheckAt: string | null;
   jobId: string | null;
   startedAt: string | null;
   completedAt: string | null;
@@ -29,9 +33,13 @@ export function toStatusView(video: Video, outcome: RefreshOutcome | null = null
   const transientMessage =
     outcome && (outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry')
       ? outcome.message
-      : active && video.pollFailures > 0 && video.lastPollError
+      : active && video.pollFailures > 0 && video.lastPollError && !isUnknownStatusMessage(video.lastPollError)
         ? video.lastPollError
         : null;
+  // The service answered with a status we do not know: say what it reports (the service is reachable, so this is
+  // not "temporarily unavailable").
+  const reportedStatus =
+    outcome?.kind === 'unknown_status' ? outcome.message : active && isUnknownStatusMessage(video.lastPollError) ? video.lastPollError : null;
   const hasVideo = Boolean(video.blobKey);
   return {
     videoId: video.id,
@@ -43,8 +51,11 @@ export function toStatusView(video: Video, outcome: RefreshOutcome | null = null
     errorCode: video.soraGenerationStatus === 'failed' ? video.soraErrorCode : null,
     message:
       transientMessage ??
+      reportedStatus ??
       statusMessage({ status: video.soraGenerationStatus, progress: video.soraProgress, errorMessage: video.soraErrorMessage }),
     temporarilyUnavailable: transientMessage !== null,
+    rateLimited: isRateLimitedMessage(transientMessage),
+    nextCheckAt: transientMessage !== null ? iso(video.nextPollAt) : null,
     jobId: video.soraJobId,
     startedAt: iso(video.soraStartedAt),
     completedAt: iso(video.soraCompletedAt),

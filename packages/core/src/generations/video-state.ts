@@ -23,6 +23,10 @@ export function generationStateFromVideo(video: Video): GenerationColumns {
     nextPollAt: video.nextPollAt,
     leaseOwner: video.leaseOwner,
     leaseUntil: video.leaseUntil,
+    lastPolledAt: video.lastPolledAt,
+    lastPollError: video.lastPollError,
+    upstreamAnsweringSince: video.upstreamAnsweringSince,
+    autoRetryAt: video.autoRetryAt,
   };
 }
 
@@ -46,6 +50,10 @@ const VIDEO_COLUMN: { [K in keyof GenerationColumns]: keyof NewVideo } = {
   nextPollAt: 'nextPollAt',
   leaseOwner: 'leaseOwner',
   leaseUntil: 'leaseUntil',
+  lastPolledAt: 'lastPolledAt',
+  lastPollError: 'lastPollError',
+  upstreamAnsweringSince: 'upstreamAnsweringSince',
+  autoRetryAt: 'autoRetryAt',
 };
 
 /** The domain's patch as video columns. */

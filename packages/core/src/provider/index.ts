@@ -4,3 +4,4 @@ export { parseUpstreamVideo } from './upstream-video';
 export type * from './types';
 export { createUpstreamBudget, type UpstreamBudget } from './upstream-budget';
 export { withUpstreamBudget, type ProviderObserver } from './budgeted-provider';
+export { withCallSignal, withDownloadSignal } from './call-signal';

@@ -1,9 +1,11 @@
-import type OpenAI from 'openai';
+import { toFile, type default as OpenAI } from 'openai';
+import { withCallSignal, withDownloadSignal } from './call-signal';
 import { classifyUpstreamError } from './upstream-errors';
 import { parseUpstreamVideo } from './upstream-video';
 import type {
   ContentVariant,
   CreateResult,
+  CreateVideoParams,
   DownloadResult,
   RetrieveResult,
   UpstreamFailure,
@@ -28,7 +30,8 @@ const RECONCILE_PAGE_LIMIT = 100;
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvider {
   const { client, clockSkewMs = 120_000, timeoutMs = 30_000 } = options;
-  const requestOptions = (signal?: AbortSignal) => ({ maxRetries: 0, timeout: timeoutMs, ...(signal ? { signal } : {}) });
+  // `signal` is always a signal of this one call (call-signal.ts): the SDK leaves a listener on whatever it is given.
+  const requestOptions = (signal: AbortSignal) => ({ maxRetries: 0, timeout: timeoutMs, signal });
 
   const invalidAnswer = (detail: string): UpstreamFailure => ({
     kind: 'unavailable',
@@ -41,20 +44,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
   return {
     async create(params, { signal } = {}): Promise<CreateResult> {
       try {
-        const raw = await client.videos.create(
-          {
-            prompt: params.prompt,
-            model: params.model,
-            size: params.size as OpenAI.Videos.VideoSize,
-            seconds: String(params.seconds) as OpenAI.Videos.VideoSeconds,
-          },
-          requestOptions(signal),
-        );
+        const raw = await withCallSignal([signal], (own) => sendCreate(client, params, requestOptions(own)));
         const video = parseUpstreamVideo(raw);
         // A 2xx whose body we cannot read may still have created a job.
         return 'invalid' in video ? { kind: 'unknown', failure: invalidAnswer(video.invalid) } : { kind: 'created', video };
       } catch (error) {
-        const failure = classifyUpstreamError(error);
+        const failure = sourceGone(params, classifyUpstreamError(error));
         const certainlyNotCreated = failure.kind === 'rejected' || (failure.kind === 'unavailable' && failure.reason === 'rate_limited');
         return certainlyNotCreated ? { kind: 'not_created', failure } : { kind: 'unknown', failure };
       }
@@ -62,15 +57,18 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
 
     async findCreated(params, since, knownJobIds) {
       try {
-        const page = await client.videos.list({ order: 'desc', limit: RECONCILE_PAGE_LIMIT }, requestOptions());
+        const page = await withCallSignal([], (own) => client.videos.list({ order: 'desc', limit: RECONCILE_PAGE_LIMIT }, requestOptions(own)));
         const earliest = since.getTime() - clockSkewMs;
-        const matches: UpstreamVideo[] = [];
+        const matches: (UpstreamVideo & { createdAt: Date })[] = [];
         for (const raw of page.data) {
           const video = parseUpstreamVideo(raw);
           if ('invalid' in video) continue;
+          // Without a creation time nothing proves the job is newer than our request: never adopt it (an older job
+          // with the same prompt would be tied to this attempt). The attempt then ends as "never confirmed".
+          if (video.createdAt === null) continue;
           if (video.createdAt.getTime() < earliest || knownJobIds.has(video.id)) continue;
           if (video.prompt === params.prompt && video.model === params.model && video.size === params.size && video.seconds === String(params.seconds)) {
-            matches.push(video);
+            matches.push({ ...video, createdAt: video.createdAt });
           }
         }
         // Oldest match first: if a retry did duplicate the job, the first one is the one we asked for.
@@ -83,7 +81,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
 
     async retrieve(jobId, { signal } = {}): Promise<RetrieveResult> {
       try {
-        const video = parseUpstreamVideo(await client.videos.retrieve(jobId, requestOptions(signal)));
+        const video = parseUpstreamVideo(await withCallSignal([signal], (own) => client.videos.retrieve(jobId, requestOptions(own))));
         return 'invalid' in video ? invalidAnswer(video.invalid) : { kind: 'video', video };
       } catch (error) {
         return classifyUpstreamError(error);
@@ -91,19 +89,61 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
     },
 
     async download(jobId: string, variant: ContentVariant, { signal } = {}): Promise<DownloadResult> {
-      try {
-        const response = await client.videos.downloadContent(jobId, { variant }, { ...requestOptions(signal), timeout: 10 * 60_000 });
-        if (!response.body) return invalidAnswer('empty content body');
-        const length = Number(response.headers.get('content-length'));
-        return {
-          kind: 'stream',
-          body: response.body,
-          contentType: response.headers.get('content-type') ?? (variant === 'video' ? 'video/mp4' : 'application/octet-stream'),
-          contentLength: Number.isFinite(length) && length > 0 ? length : null,
-        };
-      } catch (error) {
-        return classifyUpstreamError(error);
-      }
+      return withDownloadSignal([signal], async (own) => {
+        try {
+          const response = await client.videos.downloadContent(jobId, { variant }, { ...requestOptions(own), timeout: 10 * 60_000 });
+          if (!response.body) return invalidAnswer('empty content body');
+          const length = Number(response.headers.get('content-length'));
+          return {
+            kind: 'stream',
+            body: response.body,
+            contentType: response.headers.get('content-type') ?? (variant === 'video' ? 'video/mp4' : 'application/octet-stream'),
+            contentLength: Number.isFinite(length) && length > 0 ? length : null,
+          };
+        } catch (error) {
+          return classifyUpstreamError(error);
+        }
+      });
     },
+  };
+}
+
+/** The one upstream call that makes a job: a plain create (with an optional reference image) or a derivation. */
+async function sendCreate(client: OpenAI, params: CreateVideoParams, options: OpenAI.RequestOptions): Promise<OpenAI.Videos.Video> {
+  const { derivation, inputReference } = params;
+  if (derivation?.operation === 'remix') return client.videos.remix(derivation.sourceJobId, { prompt: params.prompt }, options);
+  if (derivation?.operation === 'edit') return client.videos.edit({ prompt: params.prompt, video: { id: derivation.sourceJobId } }, options);
+  if (derivation?.operation === 'extend') {
+    return client.videos.extend(
+      { prompt: params.prompt, video: { id: derivation.sourceJobId }, seconds: String(derivation.extensionSeconds) as OpenAI.Videos.VideoSeconds },
+      options,
+    );
+  }
+  return client.videos.create(
+    {
+      prompt: params.prompt,
+      model: params.model,
+      size: params.size as OpenAI.Videos.VideoSize,
+      seconds: String(params.seconds) as OpenAI.Videos.VideoSeconds,
+      ...(inputReference
+        ? { input_reference: await toFile(inputReference.bytes, inputReference.filename, { type: inputReference.mimeType }) }
+        : {}),
+    },
+    options,
+  );
+}
+
+/**
+ * A 404 on a remix, edit or extension names the source job, not a new one: nothing was created, and retrying cannot
+ * help (upstream keeps a finished job's files only for a while). Reported as a rejection that says so.
+ */
+function sourceGone(params: CreateVideoParams, failure: UpstreamFailure): UpstreamFailure {
+  if (failure.kind !== 'not_found' || !params.derivation) return failure;
+  return {
+    kind: 'rejected',
+    status: 404,
+    code: 'source_not_found',
+    message: 'The video service no longer has the source video (it keeps finished videos only for a while).',
+    param: 'video',
   };
 }

@@ -5,7 +5,8 @@ export interface UpstreamVideo {
   status: string;
   progress: number | null;
   error: { code: string | null; message: string | null } | null;
-  createdAt: Date;
+  /** Null when the service sent none (or an unreadable one): such a job cannot be matched by time. */
+  createdAt: Date | null;
   completedAt: Date | null;
   expiresAt: Date | null;
   model: string;
@@ -23,6 +24,8 @@ export type UpstreamFailure =
       retryAfterMs: number | null;
       status: number | null;
       message: string;
+      /** The service's error code, when it sent one (a 429 may be `insufficient_quota`, not a rate limit). */
+      code?: string | null;
     }
   | { kind: 'rejected'; status: number; code: string | null; message: string; param: string | null };
 
@@ -30,7 +33,12 @@ export interface CreateVideoParams {
   prompt: string;
   model: string;
   size: string;
+  /** The finished clip's length (an extension's: the source's plus the new footage, as upstream reports it). */
   seconds: number;
+  /** Image-to-video: sent as `input_reference` (a file upload). */
+  inputReference?: { bytes: Uint8Array; mimeType: string; filename: string } | null;
+  /** Made from an earlier upstream job: `videos.remix`, `videos.edit` or `videos.extend` instead of `videos.create`. */
+  derivation?: { operation: 'remix' | 'edit' | 'extend'; sourceJobId: string; extensionSeconds: number | null } | null;
 }
 
 export type CreateResult =

@@ -34,7 +34,8 @@ export function classifyUpstreamError(error: unknown): UpstreamFailure {
     return { kind: 'not_found', message: errorBody(error).message };
   }
   if (error instanceof RateLimitError) {
-    return { kind: 'unavailable', reason: 'rate_limited', retryAfterMs: retryAfterMs(error.headers), status: 429, message: errorBody(error).message };
+    const body = errorBody(error);
+    return { kind: 'unavailable', reason: 'rate_limited', retryAfterMs: retryAfterMs(error.headers), status: 429, message: body.message, code: body.code };
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const body = errorBody(error);

@@ -1,47 +1,35 @@
-import { z } from 'zod';
+import { normaliseProgress, normaliseText, normaliseTimestamp, normaliseUpstreamError } from '../domain';
 import type { UpstreamVideo } from './types';
 
-const unixSeconds = z.number().finite().nullable().optional();
+/** A required identifier: a non-empty string (trimmed); a number is taken as its decimal text. */
+function requiredText(value: unknown): string | null {
+  return normaliseText(value).trim() || null;
+}
 
-// Only what we rely on is checked; an upstream that adds fields stays compatible, one that drops them is reported.
-const upstreamVideoSchema = z.object({
-  id: z.string().min(1),
-  status: z.string().min(1),
-  progress: z.number().finite().nullable().optional(),
-  error: z
-    .object({ code: z.string().nullable().optional(), message: z.string().nullable().optional() })
-    .nullable()
-    .optional(),
-  created_at: z.number().finite(),
-  completed_at: unixSeconds,
-  expires_at: unixSeconds,
-  model: z.string().optional().default(''),
-  size: z.string().optional().default(''),
-  seconds: z.union([z.string(), z.number()]).optional().default(''),
-  prompt: z.string().nullable().optional(),
-});
-
-const fromUnix = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
-
-/** Validates and normalises a Video object; returns a description of the problem when it is not one. */
+/**
+ * Reads a Video object as services really send it. Only `id` and `status` are required: without them the answer
+ * cannot be about a job. Every other field goes through the domain's tolerant normalisers, so one malformed optional
+ * field (progress "45%", created_at as ISO text or in milliseconds, a missing created_at) never rejects the answer.
+ */
 export function parseUpstreamVideo(value: unknown): UpstreamVideo | { invalid: string } {
-  const parsed = upstreamVideoSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { invalid: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
-  }
-  const video = parsed.data;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { invalid: 'body: not a JSON object' };
+  const video = value as Record<string, unknown>;
+  const id = requiredText(video.id);
+  if (!id) return { invalid: 'id: missing or empty' };
+  const status = requiredText(video.status);
+  if (!status) return { invalid: 'status: missing or empty' };
   return {
-    id: video.id,
-    status: video.status,
-    progress: video.progress ?? null,
-    error: video.error ? { code: video.error.code ?? null, message: video.error.message ?? null } : null,
-    createdAt: new Date(video.created_at * 1000),
-    completedAt: fromUnix(video.completed_at),
-    expiresAt: fromUnix(video.expires_at),
-    model: video.model,
-    size: video.size,
-    seconds: String(video.seconds),
-    prompt: video.prompt ?? null,
+    id,
+    status,
+    progress: normaliseProgress(video.progress),
+    error: normaliseUpstreamError(video.error),
+    createdAt: normaliseTimestamp(video.created_at),
+    completedAt: normaliseTimestamp(video.completed_at),
+    expiresAt: normaliseTimestamp(video.expires_at),
+    model: normaliseText(video.model),
+    size: normaliseText(video.size),
+    seconds: normaliseText(video.seconds),
+    prompt: typeof video.prompt === 'string' ? video.prompt : null,
   };
 }

@@ -1,12 +1,12 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../auth';
 import { AppError } from '../domain';
+import { RATE_LIMIT_TABLE, storableKey, type RateLimitStore } from './postgres-store';
 
 /*
- * Requests allowed per key within a window (`max: 0` turns a limit off, e.g. for a benchmark). The counters live in
- * this process's memory: with several instances each one counts on its own, so the effective limit is up to
- * instances × max. Good enough against a script hammering one instance; better-auth's per-IP sign-in limit is the
- * shared (database) one.
+ * Requests allowed per key within a window (`max: 0` turns a limit off, e.g. for a benchmark). With PostgreSQL the
+ * counters live in the database (see postgres-store.ts), so every instance on it shares one budget; with PGlite
+ * (one process) they live in memory.
  */
 export interface RateLimitSettings {
   /** sora.generate and sora.retry together, per user: each starts a paid upstream job. */
@@ -15,8 +15,12 @@ export interface RateLimitSettings {
   status: RateLimitRule;
   /** GET /api/videos/:id/content, per user (a player seeking sends several Range requests). */
   content: RateLimitRule;
-  /** POST /api/auth/sign-in/email, per email address, on top of better-auth's per-IP limit. */
+  /** POST /api/auth/sign-in/email failures, per account and source (IP), on top of better-auth's per-IP limit. */
   signInPerEmail: RateLimitRule;
+  /** videos.create, per user: each adds rows (and an event) for every open stream to read. */
+  videoCreate: RateLimitRule;
+  /** tokens.create, per user. */
+  tokenCreate: RateLimitRule;
 }
 
 /**
@@ -28,6 +32,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   status: { max: 600, windowSec: 60 },
   content: { max: 600, windowSec: 60 },
   signInPerEmail: { max: 10, windowSec: 15 * 60 },
+  videoCreate: { max: 60, windowSec: 60 },
+  tokenCreate: { max: 10, windowSec: 60 * 60 },
 };
 
 export interface UserRateLimiter {
@@ -45,17 +51,36 @@ const LABELS: Record<keyof RateLimitSettings, string> = {
   status: 'status',
   content: 'download',
   signInPerEmail: 'sign-in',
+  videoCreate: 'new video',
+  tokenCreate: 'new token',
 };
 
 const unlimited: UserRateLimiter = { consume: async () => undefined, refund: async () => undefined };
 
-export function createUserRateLimiter(label: string, rule: RateLimitRule): UserRateLimiter {
+export function createUserRateLimiter(label: string, rule: RateLimitRule, store?: RateLimitStore, name = label): UserRateLimiter {
   if (rule.max <= 0) return unlimited;
-  const limiter = new RateLimiterMemory({ points: rule.max, duration: rule.windowSec });
+  const inMemory = new RateLimiterMemory({ points: rule.max, duration: rule.windowSec });
+  const limiter: RateLimiterAbstract = store
+    ? new RateLimiterPostgres({
+        storeClient: store.client,
+        storeType: 'pool',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true, // store.ensureTable() does it, awaited below
+        keyPrefix: name,
+        points: rule.max,
+        duration: rule.windowSec,
+        // While the database is unreachable, each instance counts on its own rather than refusing everyone.
+        insuranceLimiter: inMemory,
+      })
+    : inMemory;
+  const ready = async () => {
+    if (store) await store.ensureTable().catch(() => undefined); // unreachable: the insurance limiter answers
+  };
   return {
     async consume(key) {
+      await ready();
       try {
-        await limiter.consume(key);
+        await limiter.consume(storableKey(key));
       } catch (rejection) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the limit is used up; anything else is a real error.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
@@ -67,18 +92,22 @@ export function createUserRateLimiter(label: string, rule: RateLimitRule): UserR
       }
     },
     async refund(key) {
-      await limiter.reward(key, 1);
+      await ready();
+      await limiter.reward(storableKey(key), 1);
     },
   };
 }
 
-export function createUserRateLimits(settings: Partial<RateLimitSettings> = {}): UserRateLimits {
+/** Per-user limits; counted in `store` (PostgreSQL, shared by every instance) when given, else in this process. */
+export function createUserRateLimits(settings: Partial<RateLimitSettings> = {}, store?: RateLimitStore): UserRateLimits {
   const rules = { ...DEFAULT_RATE_LIMITS, ...settings };
   return {
-    generate: createUserRateLimiter(LABELS.generate, rules.generate),
-    status: createUserRateLimiter(LABELS.status, rules.status),
-    content: createUserRateLimiter(LABELS.content, rules.content),
-    signInPerEmail: createUserRateLimiter(LABELS.signInPerEmail, rules.signInPerEmail),
+    generate: createUserRateLimiter(LABELS.generate, rules.generate, store, 'generate'),
+    status: createUserRateLimiter(LABELS.status, rules.status, store, 'status'),
+    content: createUserRateLimiter(LABELS.content, rules.content, store, 'content'),
+    signInPerEmail: createUserRateLimiter(LABELS.signInPerEmail, rules.signInPerEmail, store, 'sign-in-per-email'),
+    videoCreate: createUserRateLimiter(LABELS.videoCreate, rules.videoCreate, store, 'video-create'),
+    tokenCreate: createUserRateLimiter(LABELS.tokenCreate, rules.tokenCreate, store, 'token-create'),
   };
 }
 

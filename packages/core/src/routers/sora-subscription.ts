@@ -1,15 +1,14 @@
-import { getVideoForUser, isDatabaseUnavailableError, listEventsForUserSince, type Video } from '@sora-monitor/db';
+import { getVideoForUser, isDatabaseUnavailableError } from '@sora-monitor/db';
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { AppError } from '../domain';
+import { CHANGE_PAGE_SIZE } from '../events/video-change-hub';
 import { latestEventId } from '../generations';
 import { toTRPCError } from '../trpc/errors';
 import type { AppContext } from '../trpc/context';
 import { protectedProcedure, SSE_PING_INTERVAL_MS } from '../trpc/init';
 import { toEventView, toVideoView } from './views';
 
-const PAGE = 100;
-const HELD_BACK_RECHECK_MS = 250;
 /** How often an open stream looks again while the database is unreachable. */
 const DATABASE_RETRY_MS = 1_000;
 /** A sign-out (or a revoked token) ends an open stream within one ping interval. */
@@ -46,9 +45,19 @@ export const onUpdateProcedure = protectedProcedure
     }
     return next();
   })
+  // One of the user's stream slots, taken before the stream starts so a refusal is a plain TOO_MANY_REQUESTS (429).
+  // Given back when the stream ends, or when the request is aborted before the stream ever ran.
+  .use(async ({ ctx, signal, next }) => {
+    const releaseSlot = ctx.userCaps.openSubscription(ctx.user.id);
+    signal?.addEventListener('abort', releaseSlot, { once: true });
+    const result = await next({ ctx: { ...ctx, releaseSlot } });
+    if (!result.ok) releaseSlot();
+    return result;
+  })
   .subscription(async function* ({ ctx, input, signal }) {
     const userId = ctx.user.id;
     const videoId = input.videoId;
+    const { catalog } = ctx.generations.settings;
 
     const changes = ctx.videoChanges.subscribe(userId);
     try {
@@ -58,27 +67,23 @@ export const onUpdateProcedure = protectedProcedure
       if (!input.lastEventId && videoId) {
         // A fresh watcher of one video gets its current state at once.
         const current = await getVideoForUser(ctx.db, userId, videoId);
-        if (current) yield tracked(String(cursor), { event: null, video: toVideoView(current) });
+        if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
       }
       let sessionCheckedAt = Date.now();
       while (!signal?.aborted) {
         try {
-          const { events, heldBack } = await listEventsForUserSince(ctx.db, userId, cursor, { videoId, limit: PAGE });
-          const latest = new Map<string, Video | null>();
+          // Shared with every other subscriber of this user at the same cursor (one read per change, not one each).
+          const { events, videos } = await ctx.videoChanges.read(userId, cursor, videoId);
           for (const event of events) {
-            if (!latest.has(event.videoId))
-              latest.set(event.videoId, await getVideoForUser(ctx.db, userId, event.videoId));
-            const video = latest.get(event.videoId);
+            const video = videos.get(event.videoId);
             if (video)
-              yield tracked(String(event.id), { event: toEventView(event), video: toVideoView(video) });
-            // Moved past only once handled: if the read above fails (database gone), this event is read again.
+              yield tracked(String(event.id), { event: toEventView(event), video: toVideoView(catalog, video) });
+            // Moved past only once handed out: if the stream fails before (database gone), this event is read again.
             cursor = event.id;
           }
-          // Held back by an older open transaction: its end sends no hint, so look again shortly.
+          // A page held back by an older open transaction has the hub ring everyone again shortly (read shares it).
           const untilSessionCheck = Math.max(0, sessionCheckedAt + SESSION_RECHECK_MS - Date.now());
-          if (events.length < PAGE) {
-            await changes.wait(signal, heldBack ? Math.min(HELD_BACK_RECHECK_MS, untilSessionCheck) : untilSessionCheck);
-          }
+          if (events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck);
           if (!signal?.aborted && Date.now() - sessionCheckedAt >= SESSION_RECHECK_MS) {
             await assertStillSignedIn(ctx, userId);
             sessionCheckedAt = Date.now();
@@ -92,5 +97,6 @@ export const onUpdateProcedure = protectedProcedure
       }
     } finally {
       changes.close();
+      ctx.releaseSlot();
     }
   });

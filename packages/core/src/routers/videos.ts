@@ -1,77 +1,58 @@
-import {
-  deleteVideoForUser,
-  insertEvent,
-  InvalidCursorError,
-  insertVideo,
-  listVideosForUser,
-  notify,
-  VIDEO_CHANGED_CHANNEL,
-} from '@sora-monitor/db';
+import { countVideosByStatus, listFailureCodesForUser, listVideosForUser } from '@sora-monitor/db';
+import { errorCodesOfKinds } from '../domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { AppError, isActive } from '../domain';
+import { createVideoRecord, deleteVideo } from '../generations';
 import { protectedProcedure, videoProcedure } from '../trpc/init';
-import { createVideoInput, listVideosInput, videoSchema } from './schemas';
+import { rateLimitedProcedure } from '../trpc/rate-limited';
+import { newVideoFromInput } from './new-video';
+import { createVideoInput, generationStatusSchema, listVideosInput, noInput, videoSchema } from './schemas';
+import { bulkVideosProcedure } from './videos-bulk';
 import { toVideoView } from './views';
 
-const TITLE_FROM_PROMPT_LENGTH = 60;
-
-function titleFromPrompt(prompt: string): string {
-  const firstLine = prompt.split('\n')[0]?.trim() ?? prompt;
-  return firstLine.length > TITLE_FROM_PROMPT_LENGTH ? `${firstLine.slice(0, TITLE_FROM_PROMPT_LENGTH - 1)}…` : firstLine;
-}
-
 export const videosRouter = {
-  create: protectedProcedure
+  create: rateLimitedProcedure('videoCreate')
     .input(createVideoInput)
     .output(videoSchema)
     .mutation(async ({ ctx, input }) => {
-      const video = await ctx.db.transaction(async (tx) => {
-        const created = await insertVideo(tx, {
-          userId: ctx.user.id,
-          title: input.title ?? titleFromPrompt(input.prompt),
-          prompt: input.prompt,
-          model: input.model,
-          size: input.size,
-          seconds: input.seconds,
-        });
-        await insertEvent(tx, {
-          videoId: created.id,
-          userId: ctx.user.id,
-          actor: 'user',
-          type: 'created',
-          toStatus: 'not_started',
-          message: 'Video created.',
-        });
-        // Like every other change: subscribers (other tabs, the user-wide stream) hear about the new video.
-        await notify(tx, VIDEO_CHANGED_CHANNEL, JSON.stringify({ videoId: created.id, userId: ctx.user.id }));
-        return created;
-      });
-      return toVideoView(video);
+      const video = await newVideoFromInput(ctx.generations, input, (fields) =>
+        createVideoRecord(ctx.db, { ...fields, userId: ctx.user.id }),
+      );
+      return toVideoView(ctx.generations.settings.catalog, video);
     }),
 
   list: protectedProcedure
     .input(listVideosInput)
     .output(z.object({ items: z.array(videoSchema), nextCursor: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
-      try {
-        const page = await listVideosForUser(ctx.db, ctx.user.id, input);
-        return { items: page.items.map((video) => toVideoView(video)), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError) throw new AppError('BAD_REQUEST', 'cursor is not valid', { field: 'cursor' });
-        throw error;
-      }
+      // The cursor arrives decoded (listVideosInput refuses one that does not decode, or belongs to another sort).
+      const { stuck, failureKind, ...options } = input;
+      // A kind is told from the error code by the domain's rules: the user's few distinct codes are classified here.
+      const kinds = failureKind === undefined ? null : typeof failureKind === 'string' ? [failureKind] : failureKind;
+      const page = await listVideosForUser(ctx.db, ctx.user.id, {
+        ...options,
+        stuckTimeoutMs: stuck ? ctx.generations.settings.stuckTimeoutMs : undefined,
+        failedWithCodes: kinds ? errorCodesOfKinds(await listFailureCodesForUser(ctx.db, ctx.user.id), kinds) : undefined,
+      });
+      return { items: page.items.map((video) => toVideoView(ctx.generations.settings.catalog, video)), nextCursor: page.nextCursor };
     }),
 
-  get: videoProcedure.output(videoSchema).query(({ ctx }) => toVideoView(ctx.video)),
+  /** How many videos the user has in each status: one grouped read, independent of any search or filter. */
+  counts: protectedProcedure
+    .input(noInput)
+    .output(z.object({ byStatus: z.record(generationStatusSchema, z.number().int()), total: z.number().int() }))
+    .query(async ({ ctx }) => {
+      const byStatus = await countVideosByStatus(ctx.db, ctx.user.id);
+      return { byStatus, total: Object.values(byStatus).reduce((sum, n) => sum + n, 0) };
+    }),
+
+  get: videoProcedure.output(videoSchema).query(({ ctx }) => toVideoView(ctx.generations.settings.catalog, ctx.video)),
 
   delete: videoProcedure.output(z.object({ success: z.literal(true) })).mutation(async ({ ctx }) => {
-    if (isActive(ctx.video.soraGenerationStatus)) {
-      throw new AppError('CONFLICT', 'This video is still generating. Reset it first, then delete it.');
-    }
-    const deleted = await deleteVideoForUser(ctx.db, ctx.user.id, ctx.video.id);
-    if (!deleted) throw new AppError('NOT_FOUND', 'Video not found');
-    await ctx.generations.blobs.deletePrefix(`videos/${ctx.video.id}/`);
+    await deleteVideo(ctx.generations, ctx.video);
     return { success: true as const };
   }),
+
+  /** Retry, reset or delete several videos in one request, each under its single-video rules; outcomes per video. */
+  bulk: bulkVideosProcedure,
 } satisfies TRPCRouterRecord;

@@ -45,9 +45,49 @@ export function takesVideoId(procedure: ProcedureInfo): boolean {
   return procedure.inputs.some((schema) => 'videoId' in (objectShape(schema) ?? {}));
 }
 
+/** True when any of the procedure's input objects has a `videoIds` field: it acts on several videos at once. */
+export function takesVideoIds(procedure: ProcedureInfo): boolean {
+  return procedure.inputs.some((schema) => 'videoIds' in (objectShape(schema) ?? {}));
+}
+
+/** One valid input per choice a procedure taking `videoIds` offers (each bulk action), naming `videoIds`. */
+const EXTRA_VIDEO_IDS_INPUTS: Record<string, Record<string, unknown>[]> = {
+  'videos.bulk': [{ action: 'retry' }, { action: 'reset' }, { action: 'delete' }],
+};
+
+/** Valid inputs naming `videoIds` for a procedure that takes them. */
+export function videoIdsInputsFor(path: string, videoIds: string[]): Record<string, unknown>[] {
+  return (EXTRA_VIDEO_IDS_INPUTS[path] ?? [{}]).map((rest) => ({ ...rest, videoIds }));
+}
+
+/** True when any of the procedure's input objects has an `endpointId` field (a user's webhook endpoint). */
+export function takesEndpointId(procedure: ProcedureInfo): boolean {
+  return procedure.inputs.some((schema) => 'endpointId' in (objectShape(schema) ?? {}));
+}
+
+/** A valid input naming `endpointId` for a procedure that takes one (update needs something to change). */
+export function endpointInputFor(path: string, endpointId: string): Record<string, unknown> {
+  return path === 'webhooks.update' ? { endpointId, events: ['video.failed'] } : { endpointId };
+}
+
 /** Calls `path` on a tRPC caller (`caller.sora.status(input)` for 'sora.status'). */
 export function callProcedure(caller: object, path: string, input: unknown): Promise<unknown> {
   const target = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
   if (typeof target !== 'function') throw new Error(`${path} is not a procedure of this caller`);
   return (target as (input: unknown) => Promise<unknown>)(input);
+}
+
+/**
+ * The rest of a valid input for procedures that take more than a `videoId` (the source of a remix, edit or
+ * extension), so ownership tests reach the ownership check instead of failing validation first.
+ */
+const EXTRA_VIDEO_INPUT: Record<string, Record<string, unknown>> = {
+  'sora.remix': { prompt: 'A remix that must never start' },
+  'sora.edit': { prompt: 'An edit that must never start' },
+  'sora.extend': { prompt: 'An extension that must never start', seconds: 4 },
+};
+
+/** A valid input naming `videoId` for a procedure that takes one. */
+export function videoInputFor(path: string, videoId: string): Record<string, unknown> {
+  return { videoId, ...EXTRA_VIDEO_INPUT[path] };
 }

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Auth, RequestUser } from '../auth';
 import type { VideoChangeHub } from '../events';
 import type { GenerationDeps, Refresher } from '../generations';
+import type { OutgoingWebhookSettings, ResolveHost } from '../outgoing-webhooks';
+import type { UserCaps } from '../rate-limits/user-caps';
 import type { UserRateLimits } from '../rate-limits/user-rate-limits';
 
 /** What the server knows about the upstream it talks to; shown to users so a demo is never mistaken for real. */
@@ -14,6 +16,8 @@ export interface ProviderInfo {
 
 export interface Readiness {
   database: { kind: 'postgres' | 'pglite'; reachable: boolean; migrated: boolean; error?: string };
+  /** Where videos are stored; `warning` when the setup needs something this process cannot check. */
+  storage: { kind: 'fs' | 's3'; warning?: string };
 }
 
 /** Created once per process by the server and shared by every request. */
@@ -30,6 +34,10 @@ export interface AppServices {
   exposeErrors: boolean;
   /** Per-user request limits (generate, status, content, sign-in per email); per process. */
   rateLimits: UserRateLimits;
+  /** How many streams and tokens one user may hold. */
+  userCaps: UserCaps;
+  /** Users' notification endpoints: where they may point (checked with `resolve`) and how deliveries go out. */
+  outgoingWebhooks: { settings: OutgoingWebhookSettings; resolve: ResolveHost };
 }
 
 /** Everything a procedure may use. Built per request; nothing here reads process.env. */

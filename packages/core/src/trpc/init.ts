@@ -1,4 +1,4 @@
-import { getVideoForUser, isDatabaseUnavailableError } from '@sora-monitor/db';
+import { getVideoForUserWithClock, isDatabaseUnavailableError } from '@sora-monitor/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { AppError, isAppError } from '../domain';
@@ -49,10 +49,10 @@ export const videoIdInput = z.strictObject({ videoId: z.uuid({ message: 'videoId
 
 /**
  * Every procedure that takes a videoId loads it scoped to the caller: another user's video is NOT_FOUND, exactly
- * like a random id, before any upstream call or write can happen.
+ * like a random id, before any upstream call or write can happen. `videoReadAtMs` is the database clock at that read.
  */
 export const videoProcedure = protectedProcedure.input(videoIdInput).use(async ({ ctx, input, next }) => {
-  const video = await getVideoForUser(ctx.db, ctx.user.id, input.videoId);
-  if (!video) throw toTRPCError(new AppError('NOT_FOUND', 'Video not found'));
-  return next({ ctx: { ...ctx, video } });
+  const found = await getVideoForUserWithClock(ctx.db, ctx.user.id, input.videoId);
+  if (!found) throw toTRPCError(new AppError('NOT_FOUND', 'Video not found'));
+  return next({ ctx: { ...ctx, video: found.video, videoReadAtMs: found.dbNowMs } });
 });

@@ -1,5 +1,5 @@
 import type { UserRateLimits } from '../rate-limits/user-rate-limits';
-import { videoProcedure } from './init';
+import { protectedProcedure, videoProcedure } from './init';
 
 /**
  * `videoProcedure` that also counts one request against the caller's per-user limit `name`; the key is the user id,
@@ -9,6 +9,14 @@ import { videoProcedure } from './init';
  */
 export function rateLimitedVideoProcedure(name: keyof UserRateLimits) {
   return videoProcedure.use(async ({ ctx, next }) => {
+    await ctx.rateLimits[name].consume(ctx.user.id);
+    return next();
+  });
+}
+
+/** `protectedProcedure` that counts one request against the caller's per-user limit `name` (before its input is used). */
+export function rateLimitedProcedure(name: keyof UserRateLimits) {
+  return protectedProcedure.use(async ({ ctx, next }) => {
     await ctx.rateLimits[name].consume(ctx.user.id);
     return next();
   });

@@ -1,9 +1,10 @@
-import { claimDueVideos, releaseVideoLease, type Video } from '@sora-monitor/db';
+import { claimDueVideos, listDueThumbnailRetries, releaseVideoLease, type Video } from '@sora-monitor/db';
 import pLimit from 'p-limit';
-import { refreshClaimed, type GenerationDeps } from '../generations';
+import { refreshClaimed, retryThumbnail, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
-import type { VideoProvider } from '../provider';
+import { withCallSignal, withDownloadSignal, type VideoProvider } from '../provider';
 import { abortableDelay } from './abortable-delay';
+import { createDoorbell } from './doorbell';
 import { startDueRetries } from './auto-retry';
 import { startLeaseHeartbeat } from './lease-heartbeat';
 import { sweepStuckGenerations } from './sweep-stuck';
@@ -28,6 +29,8 @@ export interface Poller {
   stop(options?: { graceMs?: number }): Promise<void>;
   /** One claim-refresh-sweep-retry pass; exported so tests drive the worker step by step. */
   runOnce(): Promise<number>;
+  /** Aborted when stop()'s grace period runs out; every status and content call the poller makes follows it. */
+  readonly signal: AbortSignal;
 }
 
 /** The longest pause after failed iterations (a database outage): also bounds how late work resumes after it. */
@@ -36,8 +39,10 @@ const MAX_FAILURE_BACKOFF_MS = 5_000;
 export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrency: 8, tickMs: 1_000, sweepIntervalMs: 60_000 };
 
 /**
- * The background worker: `while (!stopping) { claim due generations → refresh each through the shared refresh path →
- * sweep stuck ones → start due retries → wait }`. Every dependency comes in through `deps`.
+ * The background worker: `while (!stopping) { claim due generations and queue their refreshes through the shared
+ * refresh path → sweep stuck ones (and try missing thumbnails again) → start due retries → wait for a free slot (or,
+ * when the claim was not full, a tick) }`. Batches overlap: one slow refresh holds its slot, not the next claim.
+ * Every dependency comes in through `deps`.
  */
 export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, options: PollerOptions = DEFAULT_POLLER_OPTIONS): Poller {
   const limit = pLimit(options.concurrency);
@@ -48,6 +53,10 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
   const random = deps.random ?? Math.random;
   let loop: Promise<void> | null = null;
   let nextSweepAt = 0;
+  const slotFreed = createDoorbell();
+  /** Claimed refreshes waiting for a slot, and those in one (our own counts: p-limit's change after our callback). */
+  let waiting = 0;
+  let running = 0;
 
   async function refreshOne(video: Video, now: Date, owner: string): Promise<void> {
     if (cutShort.signal.aborted) {
@@ -71,45 +80,71 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
     if (Date.now() < nextSweepAt) return;
     nextSweepAt = Date.now() + options.sweepIntervalMs * (0.8 + random() * 0.4);
     const started = Date.now();
-    const failed = await sweepStuckGenerations(deps);
+    const failed = await sweepStuckGenerations(workDeps);
     deps.metrics?.sweepDuration.observe((Date.now() - started) / 1000);
     deps.metrics?.sweptStuck.inc(failed.length);
+    // Missing thumbnails whose next try is due, so "My videos" gets them without anyone opening the video.
+    for (const videoId of await listDueThumbnailRetries(deps.db, options.batchSize)) {
+      if (cutShort.signal.aborted) break;
+      await retryThumbnail(workDeps, videoId).catch((error: unknown) => deps.logger.warn({ err: error, videoId }, 'Thumbnail retry failed'));
+    }
   }
 
-  async function runOnce(): Promise<number> {
+  /**
+   * Claims up to a batch of due generations and queues their refreshes; resolves with how many were claimed and a
+   * promise of the batch's end (its leases are renewed until each refresh is over).
+   */
+  async function claimBatch(): Promise<{ claimed: number; finished: Promise<void> }> {
     const owner = deps.nextLeaseOwner();
     const claim = await claimDueVideos(deps.db, { owner, limit: options.batchSize, leaseMs: deps.settings.leaseMs });
     deps.metrics?.leaseClaims.inc(claim.videos.length);
     const now = new Date(claim.dbNowMs);
     const heartbeat = startLeaseHeartbeat(deps.db, owner, claim.videos.map((video) => video.id), deps.settings.leaseMs, deps.logger);
-    try {
-      await Promise.all(
-        claim.videos.map((video) =>
-          limit(async () => {
-            try {
-              await refreshOne(video, now, owner);
-            } finally {
-              heartbeat.done(video.id);
-            }
-          }),
-        ),
-      );
-    } finally {
-      await heartbeat.stop();
-    }
-    if (controller.signal.aborted) return claim.videos.length;
+    waiting += claim.videos.length;
+    const refreshes = claim.videos.map((video) =>
+      limit(async () => {
+        waiting -= 1;
+        running += 1;
+        try {
+          await refreshOne(video, now, owner);
+        } finally {
+          running -= 1;
+          heartbeat.done(video.id);
+          slotFreed.ring();
+        }
+      }),
+    );
+    const finished = Promise.all(refreshes).then(
+      () => heartbeat.stop(),
+      () => heartbeat.stop(),
+    );
+    return { claimed: claim.videos.length, finished };
+  }
+
+  async function housekeeping(): Promise<void> {
     await sweepIfDue();
     deps.metrics?.autoRetries.inc(await startDueRetries(deps, options.batchSize));
-    return claim.videos.length;
+  }
+
+  async function runOnce(): Promise<number> {
+    const { claimed, finished } = await claimBatch();
+    await finished;
+    if (!controller.signal.aborted) await housekeeping();
+    return claimed;
   }
 
   async function run(): Promise<void> {
     let failures = 0;
+    const batches = new Set<Promise<void>>();
     while (!controller.signal.aborted) {
       let claimed = 0;
       let waitMs = options.tickMs;
       try {
-        claimed = await runOnce();
+        const batch = await claimBatch();
+        claimed = batch.claimed;
+        batches.add(batch.finished);
+        void batch.finished.then(() => batches.delete(batch.finished));
+        await housekeeping();
         if (failures > 0) deps.logger.info({ failures }, 'Poller iterations succeed again');
         failures = 0;
       } catch (error) {
@@ -119,7 +154,13 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
         deps.logger.error({ err: error, failures, retryInMs: waitMs }, 'Poller iteration failed');
       }
       if (claimed < options.batchSize) await abortableDelay(waitMs, controller.signal);
+      // More may be due: claim again as soon as every claimed refresh has a slot and a slot is free, not when the
+      // slowest refresh of the batch (a long download) has finished. Claimed work never waits long in the queue.
+      while (!controller.signal.aborted && (waiting > 0 || running >= options.concurrency)) {
+        await slotFreed.wait(controller.signal);
+      }
     }
+    await Promise.all(batches);
   }
 
   return {
@@ -143,16 +184,21 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
       }
     },
     runOnce,
+    signal: cutShort.signal,
   };
 }
 
-/** The provider with `signal` on every status and content call (creates are never cut: their outcome would be lost). */
+/**
+ * The provider with `signal` on every status and content call (creates are never cut: their outcome would be lost).
+ * Each call follows it through a signal of its own, unlinked when the call (or the download's body) settles, so
+ * listeners on this process-long signal never pile up with the number of calls.
+ */
 function abortableProvider(provider: VideoProvider, signal: AbortSignal): VideoProvider {
-  const withSignal = (own: AbortSignal | undefined) => ({ signal: own ? AbortSignal.any([own, signal]) : signal });
   return {
     create: (params, options) => provider.create(params, options),
     findCreated: (params, since, known) => provider.findCreated(params, since, known),
-    retrieve: (jobId, options) => provider.retrieve(jobId, withSignal(options?.signal)),
-    download: (jobId, variant, options) => provider.download(jobId, variant, withSignal(options?.signal)),
+    retrieve: (jobId, options) => withCallSignal([options?.signal, signal], (own) => provider.retrieve(jobId, { signal: own })),
+    download: (jobId, variant, options) =>
+      withDownloadSignal([options?.signal, signal], (own) => provider.download(jobId, variant, { signal: own })),
   };
 }

@@ -21,27 +21,17 @@ describe('API tokens', () => {
     });
   });
 
-  it('can be created by the browser over /api/auth/api-key/create', async () => {
+  it("are never made over the plugin's own HTTP endpoints, where a caller could choose the prefix", async () => {
     const auth = await authOnFreshDb();
     const ada = await signedUpUser(auth, 'ada@example.com');
 
-    const response = await callAuth(
-      auth,
-      'POST',
-      '/api-key/create',
-      { name: 'from the web app', prefix: 'cli_' },
-      {
-        cookie: ada.cookie,
-      },
-    );
-    expect(response.status).toBe(200);
-    const { key } = (await response.json()) as { key: string };
-    expect(key.startsWith('cli_')).toBe(true);
-
-    expect(await resolveRequestUser(auth, bearer(key))).toMatchObject({
-      email: 'ada@example.com',
-      via: 'token',
-    });
+    for (const path of ['/api-key/create', '/api-key/update', '/api-key/list', '/api-key/get', '/api-key/delete']) {
+      const response = await callAuth(auth, 'POST', path, { name: 'from the web app', prefix: 'evil_' }, { cookie: ada.cookie });
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+    }
+    expect(await listApiTokens(auth, ada.headers)).toEqual([]);
+    // Made through tokens.create (createApiToken), a token always carries our prefix.
+    expect((await createApiToken(auth, ada.headers, 'cli')).token).toMatch(/^sora_[A-Za-z]{64}$/);
   });
 
   it('are listed for their owner without the token itself', async () => {
@@ -147,7 +137,7 @@ describe('API tokens', () => {
         headers: { authorization: `Bearer ${created.token}` },
       },
     );
-    expect(response.status).toBe(401);
+    expect(response.status).toBe(404);
     expect(await listApiTokens(auth, ada.headers)).toHaveLength(1);
   });
 });

@@ -1,11 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BlobSizeMismatchError, createFsBlobStore, type BlobStore } from '../../src/blob';
+import { createFsBlobStore, type BlobStore } from '../../src/blob';
 
 let root: string;
 let store: BlobStore;
@@ -26,50 +24,56 @@ function webStream(chunks: Uint8Array[], failAfter?: number): ReadableStream<Uin
   });
 }
 
+// The behaviour both stores share is in blob-store-contract.test.ts; these are the filesystem store's own races.
 describe('filesystem blob store', () => {
-  it('streams a body to disk and reports its size and sha256', async () => {
-    const chunks = [randomBytes(70_000), randomBytes(70_000), randomBytes(5)];
-    const all = Buffer.concat(chunks);
-    const stored = await store.put('videos/a/video.mp4', webStream(chunks));
-    expect(stored).toEqual({
-      key: 'videos/a/video.mp4',
-      size: all.length,
-      sha256: createHash('sha256').update(all).digest('hex'),
+  it('cancels a body it refuses without reading it, which frees its connection', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      cancel() {
+        cancelled = true;
+      },
     });
-    expect(Buffer.compare(await readFile(path.join(root, 'videos/a/video.mp4')), all)).toBe(0);
-    expect(await store.stat('videos/a/video.mp4')).toEqual({ size: all.length });
+    await expect(store.put('../escape', body)).rejects.toThrow('Invalid blob key');
+    expect(cancelled).toBe(true);
+  });
+});
+
+/** Everything under the store's directory, as relative paths. */
+async function allFiles(): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
+/** A body that never ends on its own. */
+const endless = () => new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(randomBytes(16_384)) });
+
+// One after another, cut at every point from before the first byte to the last, a few hundred times: a write stream
+// still opening its temporary file when the transfer was cut used to create it after the cleanup had run (rarely:
+// a race between two threads of libuv's pool, which these loops hit in most runs of the old code).
+describe('cut transfers leave no file behind', () => {
+  const ROUNDS = 200;
+
+  it('a body that fails mid-way, at any point', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const body = webStream([randomBytes(16_384), randomBytes(16_384), randomBytes(16_384)], i % 4);
+      await expect(store.put(`videos/cut/${i}.mp4`, body)).rejects.toThrow('connection reset');
+    }
+    expect(await allFiles()).toEqual([]);
   });
 
-  it('never leaves a partial file when the source fails midway', async () => {
-    await expect(store.put('videos/b/video.mp4', webStream([randomBytes(1000), randomBytes(1000)], 1))).rejects.toThrow(
-      'connection reset',
-    );
-    expect(await store.stat('videos/b/video.mp4')).toBeNull();
-    expect(await readdir(path.join(root, '.tmp'))).toEqual([]);
-  });
-
-  it('rejects a body shorter than the announced size and keeps nothing', async () => {
-    await expect(store.put('v/c.mp4', Readable.from([Buffer.from('abc')]), { expectedSize: 10 })).rejects.toBeInstanceOf(
-      BlobSizeMismatchError,
-    );
-    expect(await store.stat('v/c.mp4')).toBeNull();
-  });
-
-  it('reads an inclusive byte range', async () => {
-    await store.put('v/d.txt', Readable.from([Buffer.from('0123456789')]));
-    expect(await text(store.read('v/d.txt', { start: 2, end: 5 }))).toBe('2345');
-    expect(await text(store.read('v/d.txt'))).toBe('0123456789');
-  });
-
-  it('replaces an existing blob atomically and deletes', async () => {
-    await store.put('v/e.txt', Readable.from([Buffer.from('old')]));
-    await store.put('v/e.txt', Readable.from([Buffer.from('new!')]));
-    expect(await text(store.read('v/e.txt'))).toBe('new!');
-    await store.delete('v/e.txt');
-    expect(await store.stat('v/e.txt')).toBeNull();
-  });
-
-  it.each(['../escape', '/abs', 'a/../../b', '', 'a//b'])('refuses the unsafe key %j', async (key) => {
-    await expect(store.put(key, Readable.from([Buffer.from('x')]))).rejects.toThrow('Invalid blob key');
+  it('a body aborted by the signal, at any point', async () => {
+    const abortAt: Array<(abort: () => void) => void> = [
+      (abort) => abort(),
+      (abort) => queueMicrotask(abort),
+      (abort) => setImmediate(abort),
+      (abort) => setTimeout(abort, 1),
+    ];
+    for (let i = 0; i < ROUNDS; i++) {
+      const controller = new AbortController();
+      const put = store.put(`videos/aborted/${i}.mp4`, endless(), { signal: controller.signal });
+      abortAt[i % abortAt.length]!(() => controller.abort());
+      await expect(put).rejects.toThrow(/aborted/i);
+    }
+    expect(await allFiles()).toEqual([]);
   });
 });

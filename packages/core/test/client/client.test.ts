@@ -12,7 +12,7 @@ import {
 import { closedPortUrl, startRealServer, type RealServer } from './real-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const simulatorVideo = path.resolve(here, '../../../simulator/assets/video.mp4');
+const simulatorVideo = path.resolve(here, '../../../simulator/assets/videos/720x1280-4s.mp4');
 
 let server: RealServer;
 let client: SoraMonitorClient;

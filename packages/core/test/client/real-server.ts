@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import net from 'node:net';
 // The real server process, started exactly as its own process tests do.
-import { spawnServer, waitForUrl, type ServerProcess } from '../../../../apps/server/test/server-process';
+import { preparedDataDir, spawnServer, waitForUrl, type ServerProcess } from '../../../../apps/server/test/server-process';
 import type { AppRouter } from '../../src/client';
 
 export interface RealServer {
@@ -15,7 +15,7 @@ export interface RealServer {
 
 /** A real server (PGlite in a temp dir, the built-in simulator) with one signed-up user and their API token. */
 export async function startRealServer(env: Record<string, string> = {}): Promise<RealServer> {
-  const server = spawnServer({ SIM_GENERATION_MS: '1500', ...env });
+  const server = spawnServer({ SIM_GENERATION_MS: '1500', DATA_DIR: await preparedDataDir(), ...env });
   try {
     const url = await waitForUrl(server, 50_000); // generous: a loaded CI machine takes a while to migrate PGlite
     const email = `cli-${Date.now()}@example.com`;

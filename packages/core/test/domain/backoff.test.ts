@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, nextPollDelayMs, retryDelayMs, type GenerationStatus } from '../../src/domain';
+import { backoffDelayMs, nextPollAt, nextPollDelayMs, retryDelayMs, unavailableRetryDelayMs, type GenerationStatus } from '../../src/domain';
 
 const fixed = (value: number) => () => value;
 const BACKOFF = { baseMs: 1000, capMs: 60_000 };
@@ -86,5 +86,41 @@ describe('nextPollDelayMs (adaptive, within bounds)', () => {
     ['min above max: min wins', { minMs: 50_000, maxMs: 10_000, defaultMs: 30_000 }, 'in_progress', 50_000],
   ] as const)('clamps: %s', (_name, options, status, expected) => {
     expect(nextPollDelayMs({ status, progress: 10, ...options })).toBe(expected);
+  });
+});
+
+describe('unavailableRetryDelayMs (retry-after is the next poll)', () => {
+  const options = { baseMs: 5_000, capMs: 300_000, random: () => 0.99 };
+
+  it("polls again at the service's retry-after, however many requests went unanswered", () => {
+    for (const failures of [1, 3, 5, 10]) expect(unavailableRetryDelayMs(failures, 1_000, options)).toBe(1_000);
+    expect(unavailableRetryDelayMs(6, 250, options)).toBe(250);
+    expect(unavailableRetryDelayMs(1, 45_000, options)).toBe(45_000);
+  });
+
+  it('backs off exponentially, never below the base, without a usable retry-after', () => {
+    expect(unavailableRetryDelayMs(1, null, { ...options, random: () => 0 })).toBe(5_000);
+    expect(unavailableRetryDelayMs(5, null, options)).toBe(backoffDelayMs(5, options));
+    expect(unavailableRetryDelayMs(5, 0, options)).toBe(backoffDelayMs(5, options));
+    expect(unavailableRetryDelayMs(5, Number.NaN, options)).toBe(backoffDelayMs(5, options));
+  });
+});
+
+describe('nextPollAt while the service is unavailable', () => {
+  const now = new Date('2026-05-01T12:00:00.000Z');
+  const state = { status: 'queued' as const, progress: 0 };
+  const unavailable = (reason: 'rate_limited' | 'server_error', retryAfterMs: number | null, pollFailures: number) =>
+    ({ kind: 'temporarily_unavailable', reason, message: '', retryAfterMs, pollFailures }) as const;
+
+  it('after a burst of 429s with retry-after 1 s, the next poll is 1 s away, not a back-off', () => {
+    for (const failures of [1, 2, 3, 4, 5]) {
+      const at = nextPollAt(now, state, unavailable('rate_limited', 1_000, failures), { pollIntervalMs: 30_000 }, () => 0.99);
+      expect(at?.getTime()).toBe(now.getTime() + 1_000);
+    }
+  });
+
+  it('without retry-after, backs off from the minimum poll delay', () => {
+    const at = nextPollAt(now, state, unavailable('server_error', null, 5), { pollIntervalMs: 30_000 }, () => 0.99);
+    expect(at!.getTime() - now.getTime()).toBe(backoffDelayMs(5, { baseMs: 5_000, capMs: 300_000, random: () => 0.99 }));
   });
 });

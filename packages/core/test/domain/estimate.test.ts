@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   estimateRemainingMs,
   formatRemaining,
+  isProgressStalled,
   progressRatePerSec,
   type EstimateInput,
   type GenerationStatus,
@@ -142,14 +143,24 @@ describe('estimateRemainingMs', () => {
       null,
     ],
     [
-      'rate projection overdue: falls back to history',
+      'rate projection overdue: no fallback to history (this one is slower than the others)',
       {
         progress: 50,
         progressChangedAt: after(10),
         now: after(30),
         pastDurationsMs: [10_000, 40_000, 50_000],
       },
-      10_000,
+      null,
+    ],
+    [
+      'stuck at 40%: no estimate once nothing moved for 10 s, though the projection has time left',
+      { progress: 40, progressChangedAt: after(8), now: after(18), pastDurationsMs: PAST },
+      null,
+    ],
+    [
+      'stuck at 40%, 9 s without a change at 5 %/s: still the projection',
+      { progress: 40, progressChangedAt: after(8), now: after(17) },
+      3_000,
     ],
     ['exactly at the projected end', { progress: 50, progressChangedAt: after(100), now: after(200) }, null],
     ['history overdue', { status: 'queued', now: after(120), pastDurationsMs: PAST }, null],
@@ -172,11 +183,31 @@ describe('estimateRemainingMs', () => {
   });
 });
 
+describe('isProgressStalled', () => {
+  it.each<[string, Partial<EstimateInput>, boolean]>([
+    ['moving', { progress: 40, progressChangedAt: after(8), now: after(9) }, false],
+    ['unchanged 10 s at a fast speed', { progress: 40, progressChangedAt: after(8), now: after(18) }, true],
+    // 0.5 %/s: 20 points take 40 s, so 35 s without a change is not yet a stall.
+    ['slow speed: 35 s is normal', { progress: 50, progressChangedAt: after(100), now: after(135) }, false],
+    ['slow speed: 40 s is a stall', { progress: 50, progressChangedAt: after(100), now: after(140) }, true],
+    ['no progress yet', { progress: 0, progressChangedAt: after(1), now: after(100) }, false],
+    ['at 100% (downloading)', { progress: 100, progressChangedAt: after(1), now: after(100) }, false],
+    ['queued', { status: 'queued', progress: 0, now: after(100) }, false],
+  ])('%s', (_name, overrides, expected) => {
+    expect(isProgressStalled(input(overrides))).toBe(expected);
+  });
+});
+
 describe('formatRemaining', () => {
   it.each([
-    [0, 'less than a minute left'],
-    [-5000, 'less than a minute left'],
-    [59_999, 'less than a minute left'],
+    [0, 'a few seconds left'],
+    [-5000, 'a few seconds left'],
+    [9_999, 'a few seconds left'],
+    [10_000, 'about 10 s left'],
+    [38_000, 'about 40 s left'],
+    [42_000, 'about 40 s left'],
+    [57_499, 'about 55 s left'],
+    [59_999, 'about 1 min left'],
     [60_000, 'about 1 min left'],
     [89_999, 'about 1 min left'],
     [90_000, 'about 2 min left'],

@@ -5,7 +5,6 @@ import {
   applyPatch,
   assertCanStartGeneration,
   planReset,
-  planStart,
   type GenerationColumns,
   type GenerationStatus,
 } from '../../src/domain';
@@ -35,6 +34,10 @@ function row(status: GenerationStatus): GenerationColumns {
     nextPollAt: NOW,
     leaseOwner: 'worker-1',
     leaseUntil: NOW,
+    lastPolledAt: NOW,
+    lastPollError: null,
+    upstreamAnsweringSince: NOW,
+    autoRetryAt: null,
   };
 }
 
@@ -74,6 +77,10 @@ describe('planReset', () => {
         leaseOwner: null,
         leaseUntil: null,
         pollFailures: 0,
+        lastPollError: null,
+        lastPolledAt: null,
+        upstreamAnsweringSince: null,
+        autoRetryAt: null,
       });
       // Kept on purpose (seed): the earlier completed video, its URL, completion time and cost.
       for (const key of [
@@ -87,13 +94,22 @@ describe('planReset', () => {
       ] as const) {
         expect(plan.patch).not.toHaveProperty(key);
       }
-      expect(plan.event).toEqual({
-        type: 'reset',
-        fromStatus: status,
-        toStatus: 'not_started',
-        message: 'Sora generation reset successfully. You can now retry.',
-        data: {},
-      });
+      const abandoned = status === 'queued' || status === 'in_progress';
+      expect(plan.events).toEqual([
+        {
+          type: 'reset',
+          fromStatus: status,
+          toStatus: 'not_started',
+          message: 'Sora generation reset successfully. You can now retry.',
+          data: abandoned ? { abandonedJobId: 'video_123' } : {},
+        },
+      ]);
+      // An abandoned job may still run and be billed: its attempt is marked reset (it keeps counting), not erased.
+      expect(plan.attempt).toEqual(
+        abandoned
+          ? { status: 'failed', errorCode: 'reset', errorMessage: 'Reset by the user while the job was running; it may still be billed.' }
+          : {},
+      );
       // And a new generation is allowed afterwards.
       expect(() => assertCanStartGeneration(applyPatch(before, plan.patch))).not.toThrow();
     },
@@ -117,36 +133,5 @@ describe('assertCanStartGeneration', () => {
         message: 'A generation is already in progress for this video.',
       });
     }
-  });
-});
-
-describe('planStart', () => {
-  it.each<GenerationStatus>(['not_started', 'failed', 'completed'])(
-    'from %s: a fresh queued attempt',
-    (status) => {
-      const plan = planStart({ status }, 'video_456', NOW);
-      expect(plan.patch).toEqual({
-        status: 'queued',
-        jobId: 'video_456',
-        startedAt: NOW,
-        progress: 0,
-        progressChangedAt: NOW,
-        errorCode: null,
-        errorMessage: null,
-        pollFailures: 0,
-        upstreamExpiresAt: null,
-      });
-      expect(plan.event).toEqual({
-        type: 'status_changed',
-        fromStatus: status,
-        toStatus: 'queued',
-        message: 'Your video is queued and will start shortly.',
-        data: { jobId: 'video_456' },
-      });
-    },
-  );
-
-  it.each<GenerationStatus>(['queued', 'in_progress'])('from %s: CONFLICT', (status) => {
-    expect(thrown(() => planStart({ status }, 'video_456', NOW))).toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -21,10 +21,12 @@ describe('mapUpstreamStatus', () => {
     // Gateways differ in case and padding; the meaning does not.
     ['COMPLETED', 'completed'],
     ['  In_Progress ', 'in_progress'],
-    // Anything else: the caller keeps the status and logs a warning.
-    ['cancelled', null],
-    ['pending', null],
-    ['not_started', null],
+    // Statuses seen from gateways (the whole table is in upstream-status.test.ts).
+    ['cancelled', 'failed'],
+    ['pending', 'queued'],
+    ['not_started', 'queued'],
+    // Anything else: the caller keeps the status and tells the user what the service reports.
+    ['paused', null],
     ['', null],
     ['constructor', null],
     ['toString', null],

@@ -46,7 +46,13 @@ const OBSERVATIONS = {
     error: { code: 'moderation_blocked', message: 'Blocked.' },
   },
   'video error': { kind: 'video', status: 'error', error: null },
-  'video unknown': { kind: 'video', status: 'cancelled', progress: 70 },
+  'video expired': { kind: 'video', status: 'expired' },
+  'video CANCELED': { kind: 'video', status: ' CANCELED ', error: { code: 'server_error', message: 'x' } },
+  'video IN_PROGRESS 45': { kind: 'video', status: 'IN_PROGRESS', progress: 45 },
+  'video SUCCESS': { kind: 'video', status: 'SUCCESS' },
+  'video FAILURE': { kind: 'video', status: 'FAILURE', error: { message: 'Upstream task failed.' } },
+  'video NOT_START': { kind: 'video', status: 'NOT_START' },
+  'video unknown': { kind: 'video', status: 'paused', progress: 70 },
   'not found': { kind: 'not_found' },
   'unavailable server_error': { kind: 'unavailable', reason: 'server_error' },
   'unavailable rate_limited': { kind: 'unavailable', reason: 'rate_limited', retryAfterMs: 2000 },
@@ -77,6 +83,12 @@ const ACTIVE_MATRIX: Record<'queued' | 'in_progress', Record<ObservationName, Ex
     'video succeeded': ['in_progress', 'needs_download', ['status_changed']],
     'video failed': ['failed', 'failed', ['status_changed']],
     'video error': ['failed', 'failed', ['status_changed']],
+    'video expired': ['failed', 'failed', ['status_changed']],
+    'video CANCELED': ['failed', 'failed', ['status_changed']],
+    'video IN_PROGRESS 45': ['in_progress', 'tracking', ['status_changed']],
+    'video SUCCESS': ['in_progress', 'needs_download', ['status_changed']],
+    'video FAILURE': ['failed', 'failed', ['status_changed']],
+    'video NOT_START': ['queued', 'tracking', []],
     'video unknown': ['queued', 'unknown_status', []],
     'not found': ['failed', 'failed', ['status_changed']],
     'unavailable server_error': ['queued', 'temporarily_unavailable', []],
@@ -96,6 +108,12 @@ const ACTIVE_MATRIX: Record<'queued' | 'in_progress', Record<ObservationName, Ex
     'video succeeded': ['in_progress', 'needs_download', ['progress']],
     'video failed': ['failed', 'failed', ['status_changed']],
     'video error': ['failed', 'failed', ['status_changed']],
+    'video expired': ['failed', 'failed', ['status_changed']],
+    'video CANCELED': ['failed', 'failed', ['status_changed']],
+    'video IN_PROGRESS 45': ['in_progress', 'tracking', ['progress']],
+    'video SUCCESS': ['in_progress', 'needs_download', ['progress']],
+    'video FAILURE': ['failed', 'failed', ['status_changed']],
+    'video NOT_START': ['in_progress', 'tracking', []],
     'video unknown': ['in_progress', 'unknown_status', []],
     'not found': ['failed', 'failed', ['status_changed']],
     'unavailable server_error': ['in_progress', 'temporarily_unavailable', []],
@@ -252,19 +270,35 @@ describe('refreshTransition: outcomes and messages', () => {
         fromStatus: 'in_progress',
         toStatus: 'failed',
         message: 'Generation failed: Job not found - may have expired',
-        data: { errorCode: 'job_not_found' },
+        data: { errorCode: 'job_not_found', step: 'generating' },
       },
     ]);
   });
 
+  it.each<[string, TransitionState, number | undefined, string]>([
+    ['queued, upstream failed at 60%: failed while generating', stateOf('queued'), 60, 'generating'],
+    ['queued, upstream failed at 0%: failed while queued', stateOf('queued'), 0, 'queued'],
+    ['in progress at 30%, no progress in the answer', stateOf('in_progress', { progress: 30 }), undefined, 'generating'],
+  ])('records the step a failure happened in: %s', (_name, state, progress, step) => {
+    const result = refreshTransition(
+      state,
+      { kind: 'video', status: 'failed', progress, error: { code: 'internal_error', message: 'Boom' } },
+      NOW,
+    );
+    expect(result.events[0]?.data).toEqual({ errorCode: 'internal_error', step });
+    if (progress) expect(result.patch.progress).toBe(progress);
+  });
+
+  const OUTAGE = 'The video service is temporarily unavailable; your video is still being tracked and will be checked again automatically.';
+  const SLOW_DOWN = 'The video service asked us to slow down; your video is still being tracked and will be checked again automatically.';
   it.each([
-    ['server_error', undefined, null],
-    ['rate_limited', 2000, 2000],
-    ['network', null, null],
-    ['timeout', undefined, null],
+    ['server_error', undefined, null, OUTAGE],
+    ['rate_limited', 2000, 2000, SLOW_DOWN],
+    ['network', null, null, OUTAGE],
+    ['timeout', undefined, null, OUTAGE],
   ] as const)(
-    'unavailable (%s): status kept, never failed, clear message',
-    (reason, retryAfterMs, expected) => {
+    'unavailable (%s): status kept, never failed, clear message (a rate limit called one)',
+    (reason, retryAfterMs, expected, message) => {
       const result = refreshTransition(
         stateOf('queued', { pollFailures: 1 }),
         { kind: 'unavailable', reason, retryAfterMs },
@@ -275,15 +309,14 @@ describe('refreshTransition: outcomes and messages', () => {
       expect(result.outcome).toEqual({
         kind: 'temporarily_unavailable',
         reason,
-        message:
-          'The video service is temporarily unavailable; your video is still being tracked and will be checked again automatically.',
+        message,
         retryAfterMs: expected,
         pollFailures: 2,
       });
     },
   );
 
-  it('unknown upstream status: unchanged, carries the raw status for the warning', () => {
+  it('unknown upstream status: unchanged, carries the raw status and what to tell the user', () => {
     const result = refreshTransition(
       stateOf('in_progress'),
       { kind: 'video', status: 'Paused', progress: 90 },
@@ -292,7 +325,48 @@ describe('refreshTransition: outcomes and messages', () => {
     expect(result).toEqual({
       patch: {},
       events: [],
-      outcome: { kind: 'unknown_status', rawStatus: 'Paused' },
+      outcome: {
+        kind: 'unknown_status',
+        rawStatus: 'Paused',
+        message:
+          "The video service reports 'Paused', a status this app does not recognise; your video is still being tracked.",
+      },
+    });
+  });
+
+  it.each([
+    [
+      'expired',
+      'job_expired',
+      'The video service says this job has expired: it keeps jobs and their videos only for a limited time.',
+    ],
+    [
+      '  EXPIRED',
+      'job_expired',
+      'The video service says this job has expired: it keeps jobs and their videos only for a limited time.',
+    ],
+    ['cancelled', 'job_cancelled', 'The video service says this job was cancelled before it finished.'],
+    ['Canceled', 'job_cancelled', 'The video service says this job was cancelled before it finished.'],
+  ])(
+    '%j: failed with its own code and plain message, whatever error upstream attached',
+    (status, code, message) => {
+      const result = refreshTransition(
+        stateOf('in_progress'),
+        { kind: 'video', status, error: { code: 'internal_error', message: 'Something about expiry' } },
+        NOW,
+      );
+      expect(result.patch).toMatchObject({ status: 'failed', errorCode: code, errorMessage: message });
+      expect(result.outcome).toEqual({ kind: 'failed', errorCode: code, errorMessage: message });
+      expect(result.events[0]?.message).toBe(`Generation failed: ${message}`);
+    },
+  );
+
+  it('FAILURE (new-api) is a plain failure with the upstream message', () => {
+    const result = refreshTransition(stateOf('queued'), OBSERVATIONS['video FAILURE'], NOW);
+    expect(result.outcome).toEqual({
+      kind: 'failed',
+      errorCode: null,
+      errorMessage: 'Upstream task failed.',
     });
   });
 

@@ -21,7 +21,7 @@ import {
  * poller plus the web app's status polling. None may fail, and no partial file may be kept or served.
  */
 
-const ASSET = fileURLToPath(new URL('../../../simulator/assets/video.mp4', import.meta.url));
+const ASSET = fileURLToPath(new URL('../../../simulator/assets/videos/720x1280-4s.mp4', import.meta.url));
 
 let h: Harness;
 let ada: TestUser;
@@ -35,7 +35,9 @@ beforeAll(async () => {
     simulator: { retryAfterMs: 20 },
   });
   ada = await h.signUp('ada');
-  // The background poller, as the server starts it.
+});
+// The background poller, as the server starts it; one per test, so each test can wait for its work to settle.
+beforeEach(() => {
   poller = createPoller(h.services.generations, {
     batchSize: 50,
     concurrency: 8,
@@ -44,8 +46,8 @@ beforeAll(async () => {
   });
   poller.start();
 });
+afterEach(() => poller.stop());
 afterAll(async () => {
-  await poller?.stop();
   await h?.close();
 });
 
@@ -77,6 +79,10 @@ async function generateUnderChaos(count: number, label: string) {
       ),
     ),
   );
+  // Every status call above has returned, so only the poller may still be working (a refresh whose lease ran out
+  // while a download was slow, say): stop() returns once its iteration in flight has ended, downloads included, so
+  // what is on disk afterwards is what stays.
+  await poller.stop();
   return { videoIds: started.map(({ video }) => video.id), finals, views };
 }
 
@@ -84,7 +90,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 async function readBlob(key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of h.services.generations.blobs.read(key)) chunks.push(chunk as Buffer);
+  for await (const chunk of await h.services.generations.blobs.read(key)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 

@@ -56,7 +56,7 @@ describe('createOpenAIProvider against the simulator', () => {
         completedAt: null,
       });
       expect(video.id).toMatch(/^video_/);
-      expect(video.createdAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      expect(video.createdAt?.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     });
 
     it('reports an unknown outcome (not a failure, not a retry) when the response is lost', async () => {

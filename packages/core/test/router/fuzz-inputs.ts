@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { objectShape, type ProcedureInfo } from '../../src/testing/procedures';
+import { makePng } from '../../src/testing/images';
 
 /*
  * Input generators for fuzzing every procedure of the router. Valid inputs are built from a table of one valid
@@ -21,6 +22,8 @@ export function acceptsInput(procedure: ProcedureInfo, input: unknown): boolean 
   return procedure.inputs.every((schema) => schema.safeParse(input).success);
 }
 
+const REFERENCE_PNG_BASE64 = makePng(720, 1280).toString('base64');
+
 /** One valid value per field name used anywhere in the router. */
 export function validSamples(videoId: string): Record<string, unknown> {
   return {
@@ -34,9 +37,31 @@ export function validSamples(videoId: string): Record<string, unknown> {
     limit: 5,
     status: 'failed',
     direction: 'forward',
+    // videos.list's search, sort and filters.
+    sort: 'cost',
+    order: 'asc',
+    search: 'lighthouse',
+    stuck: true,
+    retryingAutomatically: true,
+    createdFrom: '2026-01-01T00:00:00Z',
+    createdBefore: '2026-12-31T00:00:00+01:00',
     lastEventId: '1',
     name: 'fuzz token',
     id: 'no-such-token',
+    // A reference image of the default size, as videos.create takes it; and "remixes of" the fuzzed video.
+    image: REFERENCE_PNG_BASE64,
+    sourceVideoId: videoId,
+    // The usage page's range and time zone.
+    days: 7,
+    timeZone: 'Europe/Berlin',
+    // videos.list's failure filter; videos.bulk (reset: it changes nothing on a video that never started).
+    failureKind: 'moderation',
+    action: 'reset',
+    videoIds: [videoId],
+    // Outgoing webhooks: a public address (no DNS needed), the events, and an endpoint id (a random one is NOT_FOUND).
+    url: 'https://1.1.1.1/hooks/fuzz',
+    events: ['video.completed', 'video.failed'],
+    endpointId: '2b0f3c1e-8d4a-4f6b-9c2d-1e3f5a7b9c0d',
   };
 }
 
@@ -108,3 +133,25 @@ export function anyInputFor(shape: Record<string, z.ZodType>, samples: Record<st
     fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 4 }),
   );
 }
+
+const digits = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+
+/**
+ * List cursors a client could forge: the real encoding (base64url of `timestamp|uuid`) around timestamps of the right
+ * shape whose fields may be out of range (month 13, hour 24, year 0000), other ids, and damaged encodings.
+ */
+export const forgedCursor: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(6), fc.oneof(fc.uuid(), edgeString))
+    .map(([year, month, day, hour, minute, second, micros, id]) =>
+      Buffer.from(`${year}-${month}-${day}T${hour}:${minute}:${second}.${micros}Z|${id}`, 'utf8').toString('base64url'),
+    ),
+  fc.tuple(fc.date({ noInvalidDate: true }), fc.uuid()).map(([date, id]) => Buffer.from(`${date.toISOString().replace('Z', '123Z')}|${id}`).toString('base64url')),
+  fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/'), maxLength: 120 }),
+  fc.constantFrom(
+    Buffer.from('2026-13-01T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url'),
+    Buffer.from('2026-02-30T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url'),
+    Buffer.from('0000-01-01T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url'),
+    Buffer.from('2026-01-01T24:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url'),
+  ),
+);

@@ -7,6 +7,7 @@ import {
   acceptsInput,
   anyInputFor,
   edgeString,
+  forgedCursor,
   inputShape,
   invalidValueFor,
   POLLUTION_KEYS,
@@ -46,6 +47,8 @@ beforeAll(async () => {
   h = await startHarness();
   ada = await h.signUp('fuzz');
   samples = validSamples((await ada.caller.videos.create({ prompt: 'Fuzz target' })).id);
+  // An endpoint of the fuzzing user, so procedures on one get past the ownership check.
+  samples.endpointId = (await ada.caller.webhooks.create({ url: String(samples.url), events: ['video.completed'] })).endpoint.id;
 });
 afterAll(() => h?.close());
 
@@ -185,6 +188,30 @@ describe.each(WITH_FIELDS.map((procedure) => [procedure.path, procedure] as cons
       }),
       runs(25),
     );
+  });
+});
+
+describe('videos.list cursors', () => {
+  const list = PROCEDURES.find((procedure) => procedure.path === 'videos.list')!;
+
+  it('answers a forged or damaged cursor with a page or BAD_REQUEST naming cursor, never an internal error', async () => {
+    await fc.assert(
+      fc.asyncProperty(forgedCursor, async (cursor) => {
+        const input = { cursor, limit: 5 };
+        const outcome = await call(list, input);
+        expectNotInternal(list, input, outcome);
+        if (!acceptsInput(list, input)) expectFieldNamed(outcome, 'cursor');
+      }),
+      runs(60),
+    );
+  });
+
+  it('pages with the cursors it hands out', async () => {
+    for (let n = 0; n < 3; n++) await ada.caller.videos.create({ prompt: `Paged ${n}` });
+    const first = await ada.caller.videos.list({ limit: 2 });
+    expect(first.nextCursor).not.toBeNull();
+    const second = await ada.caller.videos.list({ limit: 2, cursor: first.nextCursor });
+    expect(second.items.map((video) => video.id)).not.toContain(first.items[0]!.id);
   });
 });
 

@@ -114,10 +114,10 @@ describe('sora.generate', () => {
     const { video, started } = await startVideo(ada.caller, 'A bad marker [sim:stuck=abc]');
     expect(started.status).toBe('failed');
     expect(started.error).toContain('[sim:stuck=abc]');
-    expect(started.errorCode).toBe('invalid_simulator_marker');
+    expect(started.errorCode).toBe('http_400:invalid_simulator_marker');
     expect(started.jobId).toBeNull();
     const [attempt] = await listGenerationsForVideo(h.db.db, video.id);
-    expect(attempt).toMatchObject({ status: 'failed', errorCode: 'invalid_simulator_marker', jobId: null });
+    expect(attempt).toMatchObject({ status: 'failed', errorCode: 'http_400:invalid_simulator_marker', jobId: null });
   });
 });
 

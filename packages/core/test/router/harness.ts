@@ -73,19 +73,19 @@ export const PUBLIC_URL = 'http://localhost:3000';
 let userCounter = 0;
 
 const OFF = { max: 0, windowSec: 60 };
-const NO_RATE_LIMITS: RateLimitSettings = { generate: OFF, status: OFF, content: OFF, signInPerEmail: OFF };
+const NO_RATE_LIMITS: RateLimitSettings = { generate: OFF, status: OFF, content: OFF, signInPerEmail: OFF, videoCreate: OFF, tokenCreate: OFF };
 
-async function openDatabase(): Promise<{
+async function openDatabase(onQuery?: (sql: string) => void): Promise<{
   handle: DbHandle;
   url: string | null;
   cleanup: () => Promise<void>;
 }> {
   if (testDbKind() === 'pglite') {
-    const { handle, cleanup } = await createTestDb();
+    const { handle, cleanup } = await createTestDb({ onQuery });
     return { handle, url: null, cleanup };
   }
   const database = await createTestDatabase();
-  const handle = await createDb({ databaseUrl: database.url, max: 6 });
+  const handle = await createDb({ databaseUrl: database.url, max: 6, onQuery });
   return {
     handle,
     url: database.url,
@@ -103,6 +103,8 @@ export async function startHarness(
     simulator?: SimulatorOptions;
     /** Per-user request limits; tests poll far faster than people, so they are off unless a test sets them. */
     rateLimits?: Partial<RateLimitSettings>;
+    /** Sees the text of every statement the services send (statement counting). */
+    onQuery?: (sql: string) => void;
   } = {},
 ): Promise<Harness> {
   const closers: Array<() => Promise<void>> = [];
@@ -112,7 +114,7 @@ export async function startHarness(
   try {
     const sim = await startSimulator({ generationMs: options.generationMs ?? 300, ...options.simulator });
     closers.push(() => sim.close());
-    const database = await openDatabase();
+    const database = await openDatabase(options.onQuery);
     closers.push(database.cleanup);
     const blobDir = await mkdtemp(path.join(tmpdir(), 'sora-monitor-blobs-'));
     closers.push(() => rm(blobDir, { recursive: true, force: true }));

@@ -70,24 +70,49 @@ describe('per-user rate limits', () => {
     });
   });
 
-  it('gives sora.generate and sora.retry one shared budget, and a refused start sends nothing upstream', async () => {
+  it('gives sora.generate, sora.retry and sora.reset one shared budget: a reset-then-generate loop costs two calls', async () => {
     const ada = await h.signUp('ada');
     const first = await ada.caller.videos.create({ prompt: `First ${LONG}` });
     const second = await ada.caller.videos.create({ prompt: `Second ${LONG}` });
     await ada.caller.sora.generate({ videoId: first.id });
-    await ada.caller.sora.reset({ videoId: first.id });
-    await ada.caller.sora.retry({ videoId: first.id }); // generate + retry: the whole budget of 2
+    await ada.caller.sora.reset({ videoId: first.id }); // generate + reset: the whole budget of 2
 
     const createsBefore = creates().length;
-    const { error, shape } = await expectTRPCError(() => ada.caller.sora.generate({ videoId: second.id }));
+    const { error, shape } = await expectTRPCError(() => ada.caller.sora.retry({ videoId: first.id }));
     expect(error.code).toBe('TOO_MANY_REQUESTS');
     expect(error.message).toMatch(/^Too many generation requests; try again in \d+ s\.$/);
     expect(shape.data.appError?.retryAfterMs).toBeGreaterThan(0);
-    await ada.caller.sora.reset({ videoId: first.id });
-    await expect(ada.caller.sora.retry({ videoId: first.id })).rejects.toMatchObject({
+    await expect(ada.caller.sora.generate({ videoId: second.id })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await expect(ada.caller.sora.reset({ videoId: first.id })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(creates()).toHaveLength(createsBefore);
+    expect((await ada.caller.videos.get({ videoId: second.id })).generation.status).toBe('not_started');
+  });
+
+  it('counts videos.bulk retry and reset once per video against the same budget, refusing the rest by video', async () => {
+    const ada = await h.signUp('ada');
+    const videos = [];
+    for (const n of [1, 2, 3]) videos.push(await ada.caller.videos.create({ prompt: `Bulk ${n} ${LONG}` }));
+    // Reset of a video never started changes nothing, but is counted like sora.reset.
+    const reset = await ada.caller.videos.bulk({ action: 'reset', videoIds: videos.map((video) => video.id) });
+    expect(reset.outcomes.map((outcome) => outcome.done)).toEqual([true, true, false]);
+    expect(reset.outcomes[2]).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Too many generation requests; try again in \d+ s\.$/) });
+    expect(reset.summary).toMatch(/^2 reset; 1 refused: “Bulk 3 .*”: Too many generation requests; try again in \d+ s\.$/);
+    // The budget is shared with the single-video procedures.
+    await expect(ada.caller.sora.generate({ videoId: videos[0]!.id })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    // Deleting is not a start: no budget needed.
+    const deleted = await ada.caller.videos.bulk({ action: 'delete', videoIds: videos.map((video) => video.id) });
+    expect(deleted.summary).toBe('3 deleted.');
+  });
+
+  it('refuses sora.createAndGenerate over the budget without leaving an empty video behind', async () => {
+    const bob = await h.signUp('bob');
+    await bob.caller.sora.createAndGenerate({ prompt: `One ${LONG}` });
+    await bob.caller.sora.createAndGenerate({ prompt: `Two ${LONG}` });
+    const createsBefore = creates().length;
+    await expect(bob.caller.sora.createAndGenerate({ prompt: `Three ${LONG}` })).rejects.toMatchObject({
       code: 'TOO_MANY_REQUESTS',
     });
     expect(creates()).toHaveLength(createsBefore);
-    expect((await ada.caller.videos.get({ videoId: second.id })).generation.status).toBe('not_started');
+    expect((await bob.caller.videos.list()).items.map((video) => video.title).sort()).toEqual([`One ${LONG}`, `Two ${LONG}`]);
   });
 });

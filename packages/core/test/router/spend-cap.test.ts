@@ -65,7 +65,7 @@ describe('daily spend cap', () => {
     });
   });
 
-  it('does not count failed attempts (not billed) nor attempts from before today (UTC, database clock)', async () => {
+  it('does not count attempts that failed upstream before rendering (not billed) nor attempts from before today (UTC, database clock)', async () => {
     const ada = await h.signUp('ada');
     const failing = await video(ada, 'Blocked [sim:fail=moderation_blocked] [sim:duration=200]', 8);
     await ada.caller.sora.generate({ videoId: failing.id });
@@ -126,5 +126,64 @@ describe('daily spend cap', () => {
     expect(creates()).toHaveLength(createsBefore);
     const events = await h.db.db.select().from(soraEvents).where(eq(soraEvents.videoId, flaky.id));
     expect(events.filter((event) => event.type === 'auto_retry_refused')).toHaveLength(1);
+  });
+
+  it('keeps counting a job the user reset (it still runs and is billed), and history says which attempts count', async () => {
+    const ada = await h.signUp('ada');
+    const clip = await video(ada, `Reset me ${LONG}`, 8);
+    await ada.caller.sora.generate({ videoId: clip.id });
+    await ada.caller.sora.reset({ videoId: clip.id });
+    // $0.80 still counts: another 8 s ($0.80) would make $1.60.
+    await expect(ada.caller.sora.generate({ videoId: clip.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const blocked = await video(ada, 'Blocked [sim:fail=moderation_blocked] [sim:duration=200]', 4);
+    await ada.caller.sora.generate({ videoId: blocked.id });
+    await pollStatus(ada.caller, blocked.id, ['failed']);
+
+    const [resetAttempt] = (await ada.caller.sora.history({ videoId: clip.id })).attempts;
+    expect(resetAttempt).toMatchObject({ status: 'failed', errorCode: 'reset', countsTowardSpend: true });
+    const [blockedAttempt] = (await ada.caller.sora.history({ videoId: blocked.id })).attempts;
+    expect(blockedAttempt).toMatchObject({ status: 'failed', errorCode: 'moderation_blocked', countsTowardSpend: false });
+    expect(await ada.caller.sora.spendToday()).toEqual({ spentUsd: 0.8, capUsd: 1.2, remainingUsd: 0.4 });
+  });
+
+  it('refuses sora.createAndGenerate over the cap without leaving an empty "Not started" video behind', async () => {
+    const ada = await h.signUp('ada');
+    const started = await ada.caller.sora.createAndGenerate({ prompt: `Twelve seconds ${LONG}`, model: 'sora-2', size: '720x1280', seconds: 12 });
+    expect(started.generation.status).toBe('queued');
+    const createsBefore = creates().length;
+    const { error } = await expectTRPCError(() => ada.caller.sora.createAndGenerate({ prompt: `One more ${LONG}`, seconds: 4 }));
+    expect(error.code).toBe('FORBIDDEN');
+    expect(creates()).toHaveLength(createsBefore);
+    expect((await ada.caller.videos.list()).items.map((item) => item.id)).toEqual([started.id]);
+    expect(await ada.caller.sora.spendToday()).toEqual({ spentUsd: 1.2, capUsd: 1.2, remainingUsd: 0 });
+  });
+});
+
+describe('a reset loop against a $2 cap with $0.40 videos', () => {
+  let capped: Harness;
+  beforeAll(async () => {
+    capped = await startHarness({ settings: { dailySpendCapUsd: 2 } });
+  });
+  afterAll(() => capped?.close());
+
+  it('starts at most the 5 jobs the cap pays for (counted upstream), and a new video is refused too', async () => {
+    const ada = await capped.signUp('ada');
+    const clip = await ada.caller.videos.create({ prompt: `Loop ${LONG}`, model: 'sora-2', size: '720x1280', seconds: 4 });
+    const outcomes: string[] = [];
+    for (let cycle = 0; cycle < 15; cycle++) {
+      try {
+        await ada.caller.sora.generate({ videoId: clip.id });
+        outcomes.push('started');
+      } catch (error) {
+        outcomes.push((error as { code: string }).code);
+      }
+      await ada.caller.sora.reset({ videoId: clip.id });
+    }
+    expect(outcomes.filter((outcome) => outcome === 'started')).toHaveLength(5);
+    expect(outcomes.slice(5).every((outcome) => outcome === 'FORBIDDEN')).toBe(true);
+    await expect(ada.caller.sora.createAndGenerate({ prompt: `New one ${LONG}`, seconds: 4 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const upstreamCreates = capped.sim.requests().filter((entry) => entry.method === 'POST' && entry.path === '/v1/videos');
+    expect(upstreamCreates).toHaveLength(5);
+    expect(await ada.caller.sora.spendToday()).toEqual({ spentUsd: 2, capUsd: 2, remainingUsd: 0 });
   });
 });

@@ -7,9 +7,11 @@ import {
   COMPLETED_MESSAGE,
   JOB_NOT_FOUND_MESSAGE,
   QUEUED_MESSAGE,
+  RATE_LIMITED_MESSAGE,
   TEMPORARILY_UNAVAILABLE_MESSAGE,
   generatingMessage,
 } from '../../src/domain';
+import { toStatusView } from '../../src/generations';
 import { pollStatus, startHarness, startVideo, waitUntil, type Harness, type TestUser } from './harness';
 
 let h: Harness;
@@ -165,15 +167,17 @@ describe('sora.status', () => {
     expect(events.some((event) => event.toStatus === 'failed')).toBe(false);
   });
 
-  it('treats 429 like unavailability: unchanged, temporarily unavailable, counted in pollFailures', async () => {
+  it('treats 429 like unavailability, called a rate limit: unchanged, counted in pollFailures, next check planned', async () => {
     const { video } = await startVideo(ada.caller, 'Rate limited [sim:429-burst=3] [sim:duration=60000]');
     for (let i = 1; i <= 3; i++) {
       const view = await ada.caller.sora.status({ videoId: video.id });
       expect(view).toMatchObject({
         status: 'queued',
         temporarilyUnavailable: true,
-        message: TEMPORARILY_UNAVAILABLE_MESSAGE,
+        rateLimited: true,
+        message: RATE_LIMITED_MESSAGE,
       });
+      expect(view.nextCheckAt).not.toBeNull();
       expect((await getVideoForUser(h.db.db, ada.id, video.id))?.pollFailures).toBe(i);
     }
     const recovered = await ada.caller.sora.status({ videoId: video.id });
@@ -185,33 +189,56 @@ describe('sora.status', () => {
     expect((await getVideoForUser(h.db.db, ada.id, video.id))?.pollFailures).toBe(0);
   });
 
-  it('keeps the status while upstream reports an unknown status, and logs a warning', async () => {
+  it('keeps the status while upstream reports an unknown status, says what it reports, and logs it once', async () => {
     const { video, started } = await startVideo(
       ada.caller,
       'Odd status [sim:unknown-status] [sim:duration=60000]',
     );
+    const reported =
+      "The video service reports 'preprocessing', a status this app does not recognise; your video is still being tracked.";
     // Upstream says "preprocessing" for the first 30% of the job (18 s here).
     for (let i = 0; i < 3; i++) {
       const view = await ada.caller.sora.status({ videoId: video.id });
-      expect(view).toMatchObject({ status: 'queued', error: null, message: QUEUED_MESSAGE });
+      expect(view).toMatchObject({
+        status: 'queued',
+        error: null,
+        message: reported,
+        temporarilyUnavailable: false,
+      });
     }
     expect(gets(started.jobId!).map((entry) => entry.status)).toEqual([200, 200, 200]);
-    expect(h.logs).toContainEqual(
+    // Three polls, one warning and one audit event: the note on the row says it was already reported.
+    const warnings = h.logs.filter(
+      (entry) => entry.videoId === video.id && entry.upstreamStatus !== undefined,
+    );
+    expect(warnings).toEqual([
       expect.objectContaining({
         level: 40,
         videoId: video.id,
         jobId: started.jobId,
         upstreamStatus: 'preprocessing',
       }),
-    );
+    ]);
     const events = await listEventsForVideo(h.db.db, video.id);
     expect(events.every((event) => event.toStatus !== 'failed')).toBe(true);
+    expect(events.filter((event) => event.type === 'upstream_status_unknown')).toEqual([
+      expect.objectContaining({
+        fromStatus: 'queued',
+        toStatus: 'queued',
+        message: reported,
+        data: { upstreamStatus: 'preprocessing' },
+      }),
+    ]);
+    // Built from the row alone (as when the state is fresh or another instance holds the lease): the same message.
+    const row = await getVideoForUser(h.db.db, ada.id, video.id);
+    expect(toStatusView(row!).message).toBe(reported);
 
     // Once upstream reports a known status again, tracking carries on.
     simClockOffsetMs += 30_000;
     const resumed = await ada.caller.sora.status({ videoId: video.id });
     expect(resumed).toMatchObject({ status: 'in_progress', error: null });
     expect(resumed.progress).toBeGreaterThan(0);
+    expect(resumed.message).toMatch(/^Generating your video/);
   });
 
   it('downloads the finished video into the blob store: same bytes, size and sha256 recorded, our URL, cost', async () => {

@@ -89,7 +89,9 @@ describe('sora.onUpdate', () => {
 
     await ada.caller.sora.generate({ videoId: video.id });
     const polling = pollStatus(ada.caller, video.id, ['completed']);
-    const updates = await stream.until((update) => update.video.generation.status === 'completed');
+    // Each update carries the video as it is when read, which may already be ahead of its event (completed while the
+    // last download_progress event is delivered): follow the events to the one that completes it.
+    const updates = await stream.until((update) => update.event?.type === 'status_changed' && update.event.toStatus === 'completed');
     await polling;
 
     const types = updates.map((update) => update.event?.type);

@@ -38,16 +38,19 @@ describe('input validation', () => {
     ['a blank prompt', { prompt: '   ' }, 'prompt', /must not be empty/],
     ['an oversized prompt', { prompt: 'x'.repeat(PROMPT_MAX_LENGTH + 1) }, 'prompt', /at most 2000/],
     ['a missing prompt', {}, 'prompt', /./],
-    ['an unknown model', { prompt: 'ok', model: 'sora-3' }, 'model', /one of sora-2, sora-2-pro/],
-    ['an unknown size', { prompt: 'ok', size: '640x480' }, 'size', /one of/],
+    ['an unknown model', { prompt: 'ok', model: 'sora-3' }, 'model', /one of sora-2, sora-2-pro \(the models this server offers\)/],
+    ['a model that is not a string', { prompt: 'ok', model: 42 }, 'model', /name of a model this server offers/],
+    ['an unknown size', { prompt: 'ok', size: '640x480' }, 'size', /one of 720x1280, 1280x720 for sora-2/],
+    ['a size that is not width x height', { prompt: 'ok', size: 'huge' }, 'size', /width x height/],
     [
       'a size the model cannot render',
       { prompt: 'ok', model: 'sora-2', size: '1792x1024' },
       'size',
       /only available with sora-2-pro/,
     ],
-    ['bad seconds', { prompt: 'ok', seconds: 5 }, 'seconds', /one of 4, 8, 12/],
-    ['seconds as a string', { prompt: 'ok', seconds: '4' }, 'seconds', /one of 4, 8, 12/],
+    ['bad seconds', { prompt: 'ok', seconds: 5 }, 'seconds', /one of 4, 8, 12 for sora-2/],
+    ['bad seconds for the chosen model', { prompt: 'ok', model: 'sora-2-pro', seconds: 10 }, 'seconds', /one of 4, 8, 12 for sora-2-pro/],
+    ['seconds as a string', { prompt: 'ok', seconds: '4' }, 'seconds', /whole number of seconds/],
     ['an empty title', { prompt: 'ok', title: '' }, 'title', /must not be empty/],
   ])('videos.create refuses %s, naming the field', async (_name, input, field, message) => {
     const messages = await expectFieldError(() => ada.caller.videos.create(input as never), field);
@@ -93,6 +96,7 @@ describe('input validation', () => {
   it('refuses a cursor it did not issue with BAD_REQUEST naming the cursor', async () => {
     const { error, shape } = await expectTRPCError(() => ada.caller.videos.list({ cursor: 'garbage' }));
     expect(error.code).toBe('BAD_REQUEST');
-    expect((shape.data as { appError: { field: string | null } | null }).appError?.field).toBe('cursor');
+    // Decoded into a typed value by the input schema, so the refusal names the field like any other bad input.
+    expect(Object.keys((shape.data as { zodError: { fieldErrors: Record<string, string[]> } | null }).zodError?.fieldErrors ?? {})).toEqual(['cursor']);
   });
 });

@@ -43,6 +43,34 @@ describe('the poller', () => {
     expect(overlappingCalls(h.sim.requests())).toEqual([]);
   });
 
+  it('claims more work while one refresh of the last batch is still downloading (no wait for the slowest)', async () => {
+    const slow = await h.startVideo('A long download [sim:slow-download=8000]');
+    const quick = await h.startVideo('A quick one');
+    await Promise.all([h.upstreamFinished(slow.soraJobId!), h.upstreamFinished(quick.soraJobId!)]);
+    await h.makeDue();
+    const poller = h.poller({ batchSize: 2, concurrency: 2 });
+    poller.start();
+    await waitUntil(
+      () => h.video(quick.id),
+      (row) => row.soraGenerationStatus === 'completed',
+      { timeoutMs: 15_000 },
+    );
+    // The slow video's download holds one slot; the other is free, so a generation that becomes due now is followed
+    // at once, not after the download.
+    const later = await h.startVideo('Started during the download');
+    await h.upstreamFinished(later.soraJobId!);
+    await h.makeDue();
+    await waitUntil(
+      () => h.video(later.id),
+      (row) => row.soraGenerationStatus === 'completed',
+      { timeoutMs: 15_000 },
+    );
+    expect((await h.video(slow.id)).soraGenerationStatus).not.toBe('completed');
+    // Cut the download short and drop that video, so the tests after this one see only their own active work.
+    await poller.stop({ graceMs: 0 });
+    await h.db.delete(videos).where(eq(videos.id, slow.id));
+  });
+
   it('never leases a generation to two pollers: concurrent claims are disjoint', async () => {
     const started = await Promise.all(Array.from({ length: 12 }, (_, i) => h.startVideo(`Claim race ${i}`)));
     await h.makeDue();
@@ -246,7 +274,12 @@ describe('the poller', () => {
       () => h.video(video.id),
       (row) => row.soraGenerationStatus === 'completed',
     );
-    expect(done.pollFailures).toBe(0);
+    if (done.thumbnailBlobKey === null) {
+      // The thumbnail download drew a 503: the video is complete, and one failed thumbnail try is counted and planned.
+      expect(done).toMatchObject({ pollFailures: 1, nextPollAt: expect.any(Date) });
+    } else {
+      expect(done).toMatchObject({ pollFailures: 0, nextPollAt: null });
+    }
     const statuses = h.jobRequests(video.soraJobId!).map((entry) => entry.status);
     expect(statuses).toContain(503);
     expect((await h.events(video.id)).some((event) => event.toStatus === 'failed')).toBe(false);

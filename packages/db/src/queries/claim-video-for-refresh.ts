@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { videos, type Video } from '../schema';
 import type { Database } from '../types';
 import { isActiveGeneration } from './active-status';
@@ -18,17 +18,27 @@ export async function claimVideoForRefresh(
   db: Database,
   args: { videoId: string; owner: string; freshForMs: number; leaseMs: number },
 ): Promise<RefreshClaim | null> {
+  return claimVideoLease(db, args.videoId, args.owner, args.leaseMs, [
+    isActiveGeneration(),
+    or(isNull(videos.lastPolledAt), sql`${videos.lastPolledAt} <= now() - ${args.freshForMs} * interval '1 millisecond'`),
+  ]);
+}
+
+/**
+ * Takes the row lease of one video when `conditions` hold and no one holds an unexpired lease, in one statement
+ * (the compare-and-set every lease in every process goes through). Returns the row and the database clock.
+ */
+export async function claimVideoLease(
+  db: Database,
+  videoId: string,
+  owner: string,
+  leaseMs: number,
+  conditions: Array<SQL | undefined>,
+): Promise<RefreshClaim | null> {
   const [row] = await db
     .update(videos)
-    .set({ leaseOwner: args.owner, leaseUntil: sql`now() + ${args.leaseMs} * interval '1 millisecond'` })
-    .where(
-      and(
-        eq(videos.id, args.videoId),
-        isActiveGeneration(),
-        or(isNull(videos.leaseUntil), lt(videos.leaseUntil, sql`now()`)),
-        or(isNull(videos.lastPolledAt), sql`${videos.lastPolledAt} <= now() - ${args.freshForMs} * interval '1 millisecond'`),
-      ),
-    )
+    .set({ leaseOwner: owner, leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+    .where(and(eq(videos.id, videoId), or(isNull(videos.leaseUntil), lt(videos.leaseUntil, sql`now()`)), ...conditions))
     .returning({ ...getTableColumns(videos), dbNowMs: sql<number>`extract(epoch from now())::float8 * 1000` });
   if (!row) return null;
   const { dbNowMs, ...video } = row;

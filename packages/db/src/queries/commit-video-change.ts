@@ -3,6 +3,7 @@ import type { EventActor, GenerationStatus } from '../schema/enums';
 import { soraEvents, soraGenerations, videos, type NewEvent, type NewGeneration, type NewVideo, type Video } from '../schema';
 import type { Database } from '../types';
 import { notify } from '../notify';
+import { enqueueUserWebhookDeliveries, type OutgoingWebhookDraft } from './enqueue-user-webhook-deliveries';
 
 /** The channel every video change is announced on. Payload: `{"videoId","userId"}` only; listeners re-read. */
 export const VIDEO_CHANGED_CHANNEL = 'sora_video_changed';
@@ -18,6 +19,11 @@ export interface VideoChange {
   set: Partial<NewVideo>;
   generationSet?: Partial<NewGeneration>;
   events: Array<Pick<NewEvent, 'type' | 'fromStatus' | 'toStatus' | 'message' | 'data'>>;
+  /**
+   * What to tell the user's notification endpoints about the committed row (core's pure domain decides); queued in
+   * this same transaction. Absent: nothing.
+   */
+  outgoingWebhooks?: (video: Video) => OutgoingWebhookDraft[];
 }
 
 export interface CommittedChange {
@@ -26,8 +32,8 @@ export interface CommittedChange {
 }
 
 /**
- * State, history row, audit events and the NOTIFY in ONE transaction: they can never disagree, and listeners hear
- * about the change only once it is committed. Returns null (and writes nothing) when the guard no longer holds.
+ * State, history row, audit events, queued outgoing webhooks and the NOTIFY in ONE transaction: they can never
+ * disagree, and listeners hear about the change only once it is committed. Returns null (and writes nothing) when the guard no longer holds.
  */
 export async function commitVideoChange(db: Database, change: VideoChange): Promise<CommittedChange | null> {
   return db.transaction(async (tx) => {
@@ -69,6 +75,8 @@ export async function commitVideoChange(db: Database, change: VideoChange): Prom
       eventIds = inserted.map((row) => row.id);
       await notify(tx, VIDEO_CHANGED_CHANNEL, JSON.stringify({ videoId: change.videoId, userId: change.userId }));
     }
+    const drafts = change.outgoingWebhooks?.(video) ?? [];
+    if (drafts.length > 0) await enqueueUserWebhookDeliveries(tx, { userId: change.userId, videoId: change.videoId, drafts });
     return { video, eventIds };
   });
 }

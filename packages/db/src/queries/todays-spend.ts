@@ -1,12 +1,16 @@
-import { and, eq, gte, ne, or, sql } from 'drizzle-orm';
-import { soraGenerations } from '../schema';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { soraGenerations, type GenerationStatus } from '../schema';
 import type { Database } from '../types';
 
-/** What one attempt was priced on (the attempt's own copy: the video may have been edited since). */
-export interface ChargeableAttempt {
+/** What one attempt of today was priced on (its own copy: the video may have been edited since) and how it ended. */
+export interface AttemptToday {
   model: string;
   size: string;
   seconds: number;
+  status: GenerationStatus;
+  errorCode: string | null;
+  createOutcome: string;
+  progress: number;
 }
 
 /**
@@ -19,27 +23,30 @@ export async function lockUserSpending(tx: Database, userId: string): Promise<vo
 }
 
 /**
- * The user's attempts requested since 00:00 UTC today by the database clock that the video service charges for:
- * every attempt still active or completed, plus failed ones whose job had finished rendering (progress 100, e.g. a
- * failed download). Attempts that failed earlier (refused, moderation, errors, stuck) are not billed and not counted.
+ * Every attempt the user requested since 00:00 UTC today by the database clock, with what the spend rule needs to
+ * know (core's `countsTowardSpend` decides which count: the rule lives in the pure domain).
  */
-export async function listChargeableAttemptsToday(
-  db: Database,
-  userId: string,
-): Promise<ChargeableAttempt[]> {
-  return chargeableAttemptsTodayQuery(db, userId);
+export async function listAttemptsToday(db: Database, userId: string): Promise<AttemptToday[]> {
+  return attemptsTodayQuery(db, userId);
 }
 
 /** The query itself, unexecuted, so a test can check its plan (sora_generations_user_requested_idx). */
-export function chargeableAttemptsTodayQuery(db: Database, userId: string) {
+export function attemptsTodayQuery(db: Database, userId: string) {
   return db
-    .select({ model: soraGenerations.model, size: soraGenerations.size, seconds: soraGenerations.seconds })
+    .select({
+      model: soraGenerations.model,
+      size: soraGenerations.size,
+      seconds: soraGenerations.seconds,
+      status: soraGenerations.status,
+      errorCode: soraGenerations.errorCode,
+      createOutcome: soraGenerations.createOutcome,
+      progress: soraGenerations.progress,
+    })
     .from(soraGenerations)
     .where(
       and(
         eq(soraGenerations.userId, userId),
         gte(soraGenerations.requestedAt, sql`date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`),
-        or(ne(soraGenerations.status, 'failed'), gte(soraGenerations.progress, 100)),
       ),
     );
 }

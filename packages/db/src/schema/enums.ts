@@ -11,9 +11,10 @@ export const generationStatus = pgEnum('generation_status', GENERATION_STATUSES)
 
 /**
  * Whether the upstream create call is known to have succeeded. 'unknown' covers a create whose response was lost,
- * so the job may exist upstream without our knowing its id. Kept as text (not a pg enum) so values can grow freely.
+ * so the job may exist upstream without our knowing its id; 'rejected' a create upstream refused (no job exists).
+ * Kept as text (not a pg enum) so values can grow freely.
  */
-export const CREATE_OUTCOMES = ['pending', 'confirmed', 'unknown'] as const;
+export const CREATE_OUTCOMES = ['pending', 'confirmed', 'unknown', 'rejected'] as const;
 export type CreateOutcome = (typeof CREATE_OUTCOMES)[number];
 
 /** Who caused an audited change. */

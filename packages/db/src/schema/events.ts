@@ -36,6 +36,10 @@ export const soraEvents = pgTable(
   (t) => [
     index('sora_events_video_id_idx').on(t.videoId, t.id.desc().nullsFirst()),
     index('sora_events_user_id_idx').on(t.userId, t.id),
+    // When each attempt became ready (stored), by the database clock: the usage page's time-to-ready.
+    index('sora_events_generation_completed_idx')
+      .on(t.generationId)
+      .where(sql`${t.toStatus} = 'completed'`),
   ],
 );
 

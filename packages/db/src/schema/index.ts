@@ -4,3 +4,4 @@ export * from './videos';
 export * from './generations';
 export * from './events';
 export * from './webhooks';
+export * from './user-webhooks';

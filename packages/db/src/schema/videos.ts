@@ -54,6 +54,11 @@ export const videos = pgTable(
     upstreamExpiresAt: timestamptz('upstream_expires_at'),
     /** Last time progress or status moved: the stuck sweeper measures from here. */
     progressChangedAt: timestamptz('progress_changed_at'),
+    /**
+     * Since when upstream has answered every status request of the current job (null: the last one went unanswered,
+     * or no job yet). "Stuck" is measured from the later of this and the last progress change.
+     */
+    upstreamAnsweringSince: timestamptz('upstream_answering_since'),
 
     // Polling bookkeeping: the row lease lets several workers share the poll without double calls upstream.
     lastPolledAt: timestamptz('last_polled_at'),
@@ -65,12 +70,27 @@ export const videos = pgTable(
     /** When a failed generation is due for an automatic new attempt (transient failures only); null = none planned. */
     autoRetryAt: timestamptz('auto_retry_at'),
 
+    // Lineage: how this video was made. 'create' from a prompt (optionally with a reference image), or 'remix',
+    // 'edit' or 'extend' of one of the user's completed videos (source_job_id is that video's upstream job, kept so a
+    // retry still works after the source is deleted).
+    operation: text('operation').notNull().default('create'),
+    sourceVideoId: uuid('source_video_id').references((): AnyPgColumn => videos.id, { onDelete: 'set null' }),
+    sourceJobId: text('source_job_id'),
+    /** An extension's new footage in seconds (`seconds` is the stitched total, as upstream reports it). */
+    extensionSeconds: integer('extension_seconds'),
+    /** The input reference image (image-to-video) in the blob store; owner-only like the video. */
+    referenceImageKey: text('reference_image_key'),
+
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     // "My videos, newest first" with a keyset cursor on (created_at, id).
     index('videos_user_created_idx').on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The list's other sorts, keyset-paged the same way (an index serves both directions).
+    index('videos_user_updated_idx').on(t.userId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('videos_user_cost_idx').on(t.userId, sql`coalesce(${t.soraGenerationCost}, 0) desc`, t.id.desc().nullsFirst()),
+    index('videos_user_seconds_idx').on(t.userId, t.seconds.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // "Active generations due for a poll": partial, so finished videos (the vast majority) cost nothing.
     index('videos_active_next_poll_idx')
       .on(t.nextPollAt)
@@ -83,6 +103,10 @@ export const videos = pgTable(
     index('videos_auto_retry_idx')
       .on(t.autoRetryAt)
       .where(sql`${t.autoRetryAt} is not null`),
+    // "Remixes of …": the videos made from one source.
+    index('videos_source_video_idx')
+      .on(t.sourceVideoId)
+      .where(sql`${t.sourceVideoId} is not null`),
   ],
 );
 

@@ -42,11 +42,11 @@ export function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A migrated database (unless `migrate: false`): a fresh one on TEST_DATABASE_URL's server, else in-memory PGlite. */
-export async function createTestDb(options: { logger?: DbLogger; migrate?: boolean } = {}): Promise<TestDb> {
+export async function createTestDb(options: { logger?: DbLogger; migrate?: boolean; onQuery?: (sql: string) => void } = {}): Promise<TestDb> {
   if (!serverUrl()) {
     const shouldMigrate = options.migrate ?? true;
     const loadDataDir = shouldMigrate ? await migratedPgliteTemplate() : undefined;
-    const handle = await openPglite({ loadDataDir, logger: options.logger, migrate: shouldMigrate });
+    const handle = await openPglite({ loadDataDir, logger: options.logger, migrate: shouldMigrate, onQuery: options.onQuery });
     return { handle, cleanup: () => handle.close() };
   }
   const database = await createTestDatabase();
@@ -65,3 +65,5 @@ export async function createTestDb(options: { logger?: DbLogger; migrate?: boole
     },
   };
 }
+
+export { seedAttemptHistory, type SeedAttempt, type SeededAttempt, type SeedRequestedAt } from './seed-attempt-history';

@@ -24,19 +24,39 @@ export function migratedPgliteTemplate(): Promise<Blob> {
   return template;
 }
 
+/**
+ * The template as a tar file of a data directory (paths from its root): extracted into a spawned server's
+ * `DATA_DIR/pglite`, the server opens a migrated database instead of running initdb.
+ */
+export async function migratedPgliteTemplateFile(): Promise<string> {
+  const file = templatePath();
+  if (fs.existsSync(file)) return file;
+  // Not built yet, or removed meanwhile by another checkout's tests: write it again.
+  writeAtomically(file, Buffer.from(await (await migratedPgliteTemplate()).arrayBuffer()));
+  return file;
+}
+
+/** Write then rename, so a concurrent test process never reads half a file. */
+function writeAtomically(file: string, bytes: Buffer): void {
+  const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
+  fs.writeFileSync(partial, bytes);
+  fs.renameSync(partial, file);
+}
+
+function templatePath(): string {
+  return path.join(os.tmpdir(), `${FILE_PREFIX}${templateKey()}.tar`);
+}
+
 async function loadOrBuild(): Promise<Blob> {
-  const file = path.join(os.tmpdir(), `${FILE_PREFIX}${templateKey()}.tar`);
+  const file = templatePath();
   const cached = readIfExists(file);
-  if (cached) return new Blob([cached]);
+  if (cached) return new Blob([new Uint8Array(cached)]);
 
   const client = await PGlite.create();
   try {
     await migrate(drizzle({ client, schema }), { migrationsFolder });
     const dump = await client.dumpDataDir('none');
-    // Write then rename, so a concurrent test process never reads half a file.
-    const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
-    fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    fs.renameSync(partial, file);
+    writeAtomically(file, Buffer.from(await dump.arrayBuffer()));
     removeOutdatedTemplates(file);
     return dump;
   } finally {
@@ -47,8 +67,9 @@ async function loadOrBuild(): Promise<Blob> {
 function templateKey(): string {
   const hash = createHash('sha256');
   for (const migration of readMigrationFiles({ migrationsFolder })) hash.update(migration.hash);
-  // pnpm's store path of PGlite names its version, so an upgrade gets a fresh template.
-  hash.update(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  // pnpm's store path of PGlite names its version, so an upgrade gets a fresh template (the same in every checkout).
+  const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  hash.update(/@electric-sql\+pglite@[^/]+/.exec(pglitePath)?.[0] ?? pglitePath);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -60,10 +81,19 @@ function readIfExists(file: string): Buffer | null {
   }
 }
 
-/** Templates of earlier migrations are 40 MB each: keep only the current one. */
+/**
+ * Templates of earlier migrations are 40 MB each: remove those unused for a day. (Not sooner: another checkout on
+ * this machine, on other migrations, may be running its tests from one right now.)
+ */
 function removeOutdatedTemplates(current: string): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
   for (const name of fs.readdirSync(os.tmpdir())) {
     const file = path.join(os.tmpdir(), name);
-    if (name.startsWith(FILE_PREFIX) && name.endsWith('.tar') && file !== current) fs.rmSync(file, { force: true });
+    if (!name.startsWith(FILE_PREFIX) || !name.endsWith('.tar') || file === current) continue;
+    try {
+      if (fs.statSync(file).atimeMs < dayAgo) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another process meanwhile
+    }
   }
 }

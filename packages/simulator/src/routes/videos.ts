@@ -1,44 +1,49 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { addressedJob, type SimContext } from '../context';
+import type { FastifyInstance } from 'fastify';
+import { addressedJob, presentJob, type SimContext } from '../context';
 import { parseCreateParams, parseRemixPrompt } from '../create-params';
 import { invalidRequest, invalidValue, videoNotFound } from '../errors';
-import { videoObject, type Job, type NewJob } from '../jobs';
 import { readRequestFields } from '../request-body';
-import { ScenarioMarkerError, parseScenario, withoutFaults, type Scenario } from '../scenarios';
 import { isTerminal } from '../timeline';
-import type { ServedVideoObject, VideoDeleted, VideoList } from '../wire';
+import type { VideoDeleted, VideoList } from '../wire';
+import { completedSource, createJob, scenarioFor } from './create-job';
 
 interface IdParams {
   id: string;
 }
 
-/** POST/GET/DELETE /videos, GET /videos/{id}, POST /videos/{id}/remix. Registered under the /v1 prefix. */
+/** POST/GET/DELETE /videos, GET /videos/{id}, POST /videos/{id}/remix. Registered under the dialect's prefix. */
 export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.post('/videos', async (request, reply) => {
-    const params = parseCreateParams(await readRequestFields(request));
+    const params = parseCreateParams(await readRequestFields(request), (model) =>
+      ctx.dialect.acceptModel(model),
+    );
     return createJob(ctx, request, reply, {
       ...params,
       remixedFromVideoId: null,
+      derivation: null,
       scenario: scenarioFor(ctx, params.prompt),
     });
   });
 
   app.get<{ Querystring: Record<string, unknown> }>('/videos', async (request): Promise<VideoList> => {
+    const visible = ctx.dialect.listFilter({ headers: request.headers, query: request.query });
     const query = parseListQuery(request.query);
-    const page = ctx.store.list(query);
+    const page = ctx.store.list(query, visible);
     if (!page)
       throw invalidRequest(`Invalid 'after': no video with id '${query.after}'.`, 'after', 'invalid_value');
-    const data = page.jobs.map((job) => videoObject(job, ctx.store.observe(job)));
+    const data = page.jobs.map((job) => presentJob(ctx, job));
+    const idOf = (video: Record<string, unknown> | undefined) =>
+      typeof video?.id === 'string' ? video.id : null;
     return {
       object: 'list',
       data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
+      first_id: idOf(data[0]),
+      last_id: idOf(data.at(-1)),
       has_more: page.hasMore,
     };
   });
 
-  app.get<{ Params: IdParams }>('/videos/:id', async (request): Promise<ServedVideoObject> => {
+  app.get<{ Params: IdParams }>('/videos/:id', async (request) => {
     const job = addressedJob(ctx, request.params.id);
     const { expireAfterPolls } = job.scenario;
     if (expireAfterPolls !== null && job.successfulPolls >= expireAfterPolls) {
@@ -47,7 +52,7 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
     }
     job.successfulPolls += 1;
     ctx.watcher.check(job);
-    return videoObject(job, ctx.store.observe(job));
+    return presentJob(ctx, job);
   });
 
   app.delete<{ Params: IdParams }>('/videos/:id', async (request): Promise<VideoDeleted> => {
@@ -55,7 +60,7 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
     const { status } = ctx.store.observe(job);
     if (!isTerminal(status)) {
       throw invalidRequest(
-        `Video '${job.id}' is ${status}; only completed or failed videos can be deleted.`,
+        `Video '${job.id}' is ${status}; only finished videos (completed, failed, cancelled or expired) can be deleted.`,
         'video_id',
         'invalid_state',
       );
@@ -67,14 +72,7 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
   app.post<{ Params: IdParams }>('/videos/:id/remix', async (request, reply) => {
     const source = addressedJob(ctx, request.params.id);
     const prompt = parseRemixPrompt(await readRequestFields(request));
-    const { status } = ctx.store.observe(source);
-    if (status !== 'completed') {
-      throw invalidRequest(
-        `Video '${source.id}' is ${status}; only completed videos can be remixed.`,
-        'video_id',
-        'invalid_state',
-      );
-    }
+    completedSource(ctx, source);
     const { model, seconds, size } = source;
     return createJob(ctx, request, reply, {
       model,
@@ -82,43 +80,10 @@ export function registerVideoRoutes(app: FastifyInstance, ctx: SimContext): void
       size,
       prompt,
       remixedFromVideoId: source.id,
+      derivation: { kind: 'remix', sourceId: source.id },
       scenario: scenarioFor(ctx, prompt),
     });
   });
-}
-
-function createJob(
-  ctx: SimContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  input: NewJob,
-): ServedVideoObject | FastifyReply {
-  const job: Job = ctx.store.create(input);
-  ctx.log.setVideoId(request.raw, job.id);
-  if (input.scenario.lostCreate) {
-    // The job exists from here on; the client just never hears about it.
-    reply.hijack();
-    request.raw.socket.destroy();
-    return reply;
-  }
-  return videoObject(job, ctx.store.observe(job));
-}
-
-/** The prompt's scenario, minus its faults once `[sim:faults-for=N]` jobs with this prompt already exist. */
-function scenarioFor(ctx: SimContext, prompt: string): Scenario {
-  const scenario = scenarioOf(prompt);
-  if (scenario.faultsFor === null) return scenario;
-  return ctx.store.countByPrompt(prompt) >= scenario.faultsFor ? withoutFaults(scenario) : scenario;
-}
-
-function scenarioOf(prompt: string): Scenario {
-  try {
-    return parseScenario(prompt);
-  } catch (error) {
-    if (error instanceof ScenarioMarkerError)
-      throw invalidRequest(error.message, 'prompt', 'invalid_simulator_marker');
-    throw error;
-  }
 }
 
 function parseListQuery(query: Record<string, unknown>) {

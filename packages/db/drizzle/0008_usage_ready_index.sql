@@ -1,0 +1,1 @@
+CREATE INDEX "sora_events_generation_completed_idx" ON "sora_events" USING btree ("generation_id") WHERE "sora_events"."to_status" = 'completed';

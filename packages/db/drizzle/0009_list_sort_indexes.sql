@@ -1,0 +1,3 @@
+CREATE INDEX "videos_user_updated_idx" ON "videos" USING btree ("user_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "videos_user_cost_idx" ON "videos" USING btree ("user_id",coalesce("sora_generation_cost", 0) desc,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "videos_user_seconds_idx" ON "videos" USING btree ("user_id","seconds" DESC NULLS FIRST,"id" DESC NULLS FIRST);
