@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './http/auth-routes';
 import { capConnectionsPerIp, DEFAULT_CONNECTION_LIMITS, serverTimeoutOptions, type ConnectionLimits } from './http/connection-limits';
 import { registerContentRoute } from './http/content-route';
 import { registerErrorHandler } from './http/error-handler';
+import { registerGracefulClose } from './http/graceful-close';
 import { registerHealthRoutes } from './http/health';
 import { registerMetricsRoute } from './http/metrics-route';
 import { registerOriginCheck } from './http/origin-check';
@@ -52,6 +53,7 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
     disableRequestLogging: true,
   });
   capConnectionsPerIp(app.server, connectionLimits, app.log);
+  registerGracefulClose(app);
   registerRequestLog(app);
   registerErrorHandler(app, { exposeErrors: services.exposeErrors });
   await registerSecurityHeaders(app, { https: trustedOrigins[0]?.startsWith('https:') ?? false });
