@@ -78,6 +78,20 @@ test('a slow download shows the Downloading step with bytes and a bar', async ({
   await expect(page.getByTestId('timeline')).not.toContainText('Storing the finished video');
 });
 
+test('the download bar moves even when the live stream is blocked (a proxy that holds SSE back)', async ({ page, request }) => {
+  await page.route((url) => url.pathname.includes('sora.onUpdate'), (route) => route.abort());
+  const video = await startVideo(request, { title: 'Behind a proxy', prompt: 'A canyon at noon [sim:slow-download=12000]' });
+  await page.goto(`/videos/${video.id}`);
+  await expectBadge(page, 'Downloading', 30_000);
+  const download = page.getByTestId('download-progress');
+  // Two different byte counts, each from the history asked for on the poll's interval while the step is current.
+  const first = await expect.poll(async () => Number(await download.getAttribute('data-bytes'))).toBeGreaterThan(0).then(
+    async () => Number(await download.getAttribute('data-bytes')),
+  );
+  await expect.poll(async () => Number(await download.getAttribute('data-bytes'))).toBeGreaterThan(first);
+  await expectBadge(page, 'Ready', 30_000);
+});
+
 test('a finished video: no refusal nobody asked for, truthful actors, run facts, a clean file name', async ({ page, request }) => {
   const video = await startVideo(request, { title: 'A paper boat on a stormy sea at night, lit by…', prompt: 'A paper boat [sim:429-burst=2]' });
   await page.goto(`/videos/${video.id}`);

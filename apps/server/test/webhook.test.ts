@@ -212,7 +212,8 @@ describe('POST /api/webhooks/openai', () => {
     const valid = await post(body, { ...sign(`wh_${randomUUID()}`, new Date(), body) });
     expect(valid.statusCode).toBe(200);
     expect(valid.json()).toEqual({ status: 'processed' });
-    const after = await row(video.id);
+    // The webhook is answered at once; the finished video is stored in the background.
+    const after = await waitFor(() => row(video.id), (current) => current.soraGenerationStatus !== 'in_progress' && current.soraGenerationStatus !== 'queued');
     expect(after.soraGenerationStatus).toBe('completed');
     expect(after.blobKey).toBeTruthy();
   });

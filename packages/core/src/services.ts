@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { createAuth, type RateLimitRule } from './auth';
 import { createFsBlobStore, type BlobStore } from './blob';
 import { createVideoChangeHub } from './events';
-import { createLeaseOwnerFactory, createRefresher, DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './generations';
+import { createBackgroundDownloads, createLeaseOwnerFactory, createRefresher, DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './generations';
 import { createMetrics, type Metrics } from './metrics';
 import { DEFAULT_OUTGOING_WEBHOOK_SETTINGS, resolveWithSystem, type OutgoingWebhookSettings } from './outgoing-webhooks';
 import { createOpenAIProvider, createUpstreamBudget, withUpstreamBudget } from './provider';
@@ -73,6 +73,8 @@ export async function createAppServices(
     settings: { ...DEFAULT_GENERATION_SETTINGS, ...options.settings },
     nextLeaseOwner: createLeaseOwnerFactory(),
   };
+  // Finished videos found by status requests and webhooks are stored in the background (cut short on close).
+  const backgroundDownloads = createBackgroundDownloads(generations);
   const videoChanges = createVideoChangeHub(database, logger.child({ component: 'changes' }));
   await videoChanges.start();
 
@@ -102,7 +104,7 @@ export async function createAppServices(
     readiness,
     version: options.version,
     generations,
-    refresh: createRefresher(generations),
+    refresh: createRefresher(generations, { background: backgroundDownloads }),
     videoChanges,
     exposeErrors: options.exposeErrors ?? false,
     rateLimits: createUserRateLimits(options.rateLimits, rateLimitStore),
@@ -110,6 +112,7 @@ export async function createAppServices(
     outgoingWebhooks: { settings: { ...DEFAULT_OUTGOING_WEBHOOK_SETTINGS, ...options.outgoingWebhooks }, resolve: resolveWithSystem },
   };
   const close = async () => {
+    await backgroundDownloads.close();
     await videoChanges.stop();
     await rateLimitStore?.close();
   };

@@ -81,9 +81,14 @@ function failedStep(events: readonly EventView[]): StepKey | null {
   return typeof step === 'string' && STEP_KEYS.includes(step) ? (step as StepKey) : null;
 }
 
+/** Whether the finished video is being stored (the Downloading step): upstream is done, the file is on its way. */
+export function isDownloading(status: Pick<StatusView, 'status' | 'progress'> | undefined): boolean {
+  return status?.status === 'in_progress' && status.progress >= 100;
+}
+
 /** The bytes of the finished video stored so far, while the current attempt is being downloaded. */
 export function downloadProgress(status: StatusView, history: History | undefined): DownloadProgress | null {
-  if (status.status !== 'in_progress' || status.progress < 100) return null;
+  if (!isDownloading(status)) return null;
   const events = attemptEvents(history, currentAttempt(status, history));
   const latest = events.findLast((event) => event.type === 'download_progress');
   return latest ? downloadProgressFromData(latest.data) : null;

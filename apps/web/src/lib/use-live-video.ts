@@ -5,7 +5,7 @@ import { isActive } from '@sora-monitor/core/domain';
 import { trpc, type StatusView } from '../trpc';
 import { useEndSessionOnUnauthorized } from './auth';
 import { useFinishNotifications } from './finish-notifications';
-import { ACTIVE_POLL_MS, keepNewerStatus, newerStatus } from './generation';
+import { ACTIVE_POLL_MS, isDownloading, keepNewerStatus, newerStatus } from './generation';
 
 /**
  * Everything the video page shows, kept live two ways: `sora.status` is polled while the generation is active
@@ -37,7 +37,12 @@ export function useLiveVideo(videoId: string) {
     },
   );
 
-  const history = trpc.sora.history.useQuery({ videoId }, { enabled });
+  // The download's bytes are recorded in the history: while the Downloading step is current it is asked for on the
+  // status poll's interval too, so the bar moves even when the live stream is down (or a proxy holds it back).
+  const history = trpc.sora.history.useQuery(
+    { videoId },
+    { enabled, refetchInterval: isDownloading(status.data) ? ACTIVE_POLL_MS : false },
+  );
   /*
    * "The history has news": ask for it again. An invalidation while the FIRST fetch is still in flight is merged into
    * that fetch (react-query keeps its result), and that fetch may have read before the change (it travels in the same

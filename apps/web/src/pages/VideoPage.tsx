@@ -17,7 +17,7 @@ import { RunFacts } from '../components/RunFacts';
 import { VideoPlayer } from '../components/VideoPlayer';
 import { errorMessage, isNotFound } from '../lib/errors';
 import { formatDateTime, formatSize } from '../lib/format';
-import { downloadProgress, progressSamples, stepsInput, stuckInfo } from '../lib/generation';
+import { downloadProgress, isDownloading, progressSamples, stepsInput, stuckInfo } from '../lib/generation';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { useLiveVideo } from '../lib/use-live-video';
 import { useNow } from '../lib/use-now';
@@ -79,7 +79,7 @@ export function VideoPage({ videoId }: { videoId: string }) {
   const stalled = stuck !== null || isProgressStalled(estimateInput);
   const hasAttempts = (history.data?.attempts.length ?? 0) > 0 || current.status !== 'not_started';
   const steps = stepsInput(current, history.data);
-  const downloading = current.status === 'in_progress' && current.progress >= 100;
+  const downloading = isDownloading(current);
   const download = downloadProgress(current, history.data);
 
   return (

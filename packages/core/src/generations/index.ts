@@ -16,3 +16,4 @@ export { createVideoRecord, CREATED_MESSAGE, withReferenceImage } from './create
 export { deriveVideo } from './derive-video';
 export { cancelAutoRetry } from './cancel-auto-retry';
 export { deleteVideo, retryVideo } from './video-actions';
+export { createBackgroundDownloads, type BackgroundDownloads } from './background-downloads';

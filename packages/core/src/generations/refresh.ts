@@ -8,6 +8,7 @@ import {
 import { answeringSinceAfter, isActive, isRefreshDue, nextPollAt, refreshTransition, transientProblemEvent, unknownStatusNotice, type Observation, type RefreshOutcome } from '../domain';
 import type { RetrieveResult } from '../provider';
 import { startLeaseHeartbeat } from '../worker/lease-heartbeat';
+import type { BackgroundDownloads } from './background-downloads';
 import { commitChange } from './commit-change';
 import type { GenerationDeps } from './deps';
 import { planAutoRetry } from './auto-retry';
@@ -40,20 +41,25 @@ export type Refresher = (videoId: string, options: RefreshOptions) => Promise<Re
  * The one refresh path: status requests, the poller and webhooks all come through here. In-process callers for one
  * video share one execution; across processes the row lease lets only one ask upstream at a time.
  */
-export function createRefresher(deps: GenerationDeps): Refresher {
+export function createRefresher(deps: GenerationDeps, options: { background?: BackgroundDownloads } = {}): Refresher {
   const singleFlight = createSingleFlight<RefreshResult | null>();
-  return (videoId, options) => {
+  return (videoId, refreshOptions) => {
     // A refresh of this video running here is shared, even when the row looks leased (by that very refresh). Else a
     // row just read that is fresh or leased elsewhere is the answer: no claim UPDATE, no second read.
-    const { known } = options;
-    if (known && !singleFlight.has(videoId) && !isRefreshDue(generationStateFromVideo(known.video), known.dbNowMs, options.freshForMs)) {
+    const { known } = refreshOptions;
+    if (known && !singleFlight.has(videoId) && !isRefreshDue(generationStateFromVideo(known.video), known.dbNowMs, refreshOptions.freshForMs)) {
       return Promise.resolve({ video: known.video, outcome: null });
     }
-    return singleFlight(videoId, () => refreshVideo(deps, videoId, options));
+    return singleFlight(videoId, () => refreshVideo(deps, videoId, refreshOptions, options.background));
   };
 }
 
-async function refreshVideo(deps: GenerationDeps, videoId: string, options: RefreshOptions): Promise<RefreshResult | null> {
+async function refreshVideo(
+  deps: GenerationDeps,
+  videoId: string,
+  options: RefreshOptions,
+  background: BackgroundDownloads | undefined,
+): Promise<RefreshResult | null> {
   const owner = deps.nextLeaseOwner();
   const claim = await claimVideoForRefresh(deps.db, {
     videoId,
@@ -67,15 +73,42 @@ async function refreshVideo(deps: GenerationDeps, videoId: string, options: Refr
   }
   // Renewed while we work (budget wait, download), so the lease runs out only if this process stops.
   const heartbeat = startLeaseHeartbeat(deps.db, owner, [videoId], deps.settings.leaseMs, deps.logger);
+  let heartbeatHandedOver = false;
+  // The lease (and its heartbeat) go with the download; the caller gets the "Downloading" state now.
+  const storeInBackground: StoreFinished | undefined = background
+    ? (observed, store) => {
+        heartbeatHandedOver = true;
+        background.run(async (workDeps) => {
+          try {
+            await store(workDeps);
+          } catch (error) {
+            await releaseVideoLease(deps.db, videoId, owner);
+            throw error;
+          } finally {
+            await heartbeat.stop();
+          }
+        });
+        return Promise.resolve(observed);
+      }
+    : undefined;
   try {
-    return await refreshClaimed(deps, claim.video, new Date(claim.dbNowMs), owner, options.actor);
+    return await refreshClaimed(deps, claim.video, new Date(claim.dbNowMs), owner, options.actor, storeInBackground);
   } catch (error) {
     await releaseVideoLease(deps.db, videoId, owner);
     throw error;
   } finally {
-    await heartbeat.stop();
+    if (!heartbeatHandedOver) await heartbeat.stop();
   }
 }
+
+/**
+ * What to do once upstream says the video is finished: `store` downloads and stores it (with the deps given, or the
+ * refresh's own). By default it runs now and its outcome is the answer; a request-driven refresh hands it to the
+ * background instead and answers with the observed "Downloading" state.
+ */
+type StoreFinished = (observed: RefreshResult, store: (workDeps?: GenerationDeps) => Promise<RefreshResult>) => Promise<RefreshResult>;
+
+const storeNow: StoreFinished = (_observed, store) => store();
 
 /** Refreshes a video whose lease `owner` holds (the poller claims in batches and calls this directly). */
 export async function refreshClaimed(
@@ -84,6 +117,7 @@ export async function refreshClaimed(
   now: Date,
   owner: string,
   actor: EventActor,
+  storeFinished: StoreFinished = storeNow,
 ): Promise<RefreshResult> {
   if (!video.soraJobId) return reconcileUnconfirmedCreate(deps, video, owner, actor, now);
   const log = deps.logger.child({ videoId: video.id, jobId: video.soraJobId });
@@ -96,10 +130,13 @@ export async function refreshClaimed(
 
   // Keep the lease through the download so no one else downloads the same file at the same time.
   await extendVideoLease(deps.db, video.id, owner, deps.settings.downloadLeaseMs);
+  const jobId = video.soraJobId;
   const completedAt = first.outcome.completedAt ?? now;
-  const progress = createDownloadProgressRecorder(deps, first.video, owner);
-  const downloaded = await downloadFinishedVideo(deps, first.video, video.soraJobId, completedAt, now, progress);
-  return applyObservation(deps, first.video, downloaded, now, owner, actor, false, result);
+  return storeFinished(first, async (workDeps = deps) => {
+    const progress = createDownloadProgressRecorder(workDeps, first.video, owner);
+    const downloaded = await downloadFinishedVideo(workDeps, first.video, jobId, completedAt, now, progress);
+    return applyObservation(workDeps, first.video, downloaded, now, owner, actor, false, result);
+  });
 }
 
 async function applyObservation(

@@ -5,3 +5,4 @@ export type * from './types';
 export { createUpstreamBudget, type UpstreamBudget } from './upstream-budget';
 export { withUpstreamBudget, type ProviderObserver } from './budgeted-provider';
 export { withCallSignal, withDownloadSignal } from './call-signal';
+export { abortableProvider } from './abortable-provider';

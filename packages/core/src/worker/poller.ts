@@ -2,7 +2,7 @@ import { claimDueVideos, listDueThumbnailRetries, releaseVideoLease, type Video 
 import pLimit from 'p-limit';
 import { refreshClaimed, retryThumbnail, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
-import { withCallSignal, withDownloadSignal, type VideoProvider } from '../provider';
+import { abortableProvider } from '../provider';
 import { abortableDelay } from './abortable-delay';
 import { createDoorbell } from './doorbell';
 import { startDueRetries } from './auto-retry';
@@ -185,20 +185,5 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
     },
     runOnce,
     signal: cutShort.signal,
-  };
-}
-
-/**
- * The provider with `signal` on every status and content call (creates are never cut: their outcome would be lost).
- * Each call follows it through a signal of its own, unlinked when the call (or the download's body) settles, so
- * listeners on this process-long signal never pile up with the number of calls.
- */
-function abortableProvider(provider: VideoProvider, signal: AbortSignal): VideoProvider {
-  return {
-    create: (params, options) => provider.create(params, options),
-    findCreated: (params, since, known) => provider.findCreated(params, since, known),
-    retrieve: (jobId, options) => withCallSignal([options?.signal, signal], (own) => provider.retrieve(jobId, { signal: own })),
-    download: (jobId, variant, options) =>
-      withDownloadSignal([options?.signal, signal], (own) => provider.download(jobId, variant, { signal: own })),
   };
 }

@@ -27,7 +27,11 @@ const row = (videoId: string) => getVideoForUser(h.db.db, ada.id, videoId);
 describe('a thumbnail that could not be fetched', () => {
   it('completes the video without a preview, then a later status read fetches it', async () => {
     const { video } = await startVideo(ada.caller, 'A pier at dusk [sim:thumbnail-503=1]');
-    const done = await pollStatus(ada.caller, video.id, ['completed', 'failed']);
+    // The status read that sees the job finished stores it in the background; watched from the row, so no later status
+    // read (which would try the thumbnail again once due) runs before the first look.
+    await waitUntil(() => ada.caller.sora.status({ videoId: video.id }), (view) => view.progress === 100 || view.status !== 'in_progress' && view.status !== 'queued');
+    await waitUntil(() => row(video.id), (current) => current?.soraGenerationStatus === 'completed' || current?.soraGenerationStatus === 'failed');
+    const done = (await ada.caller.videos.get({ videoId: video.id })).generation;
 
     expect(done).toMatchObject({ status: 'completed', thumbnailUrl: null });
     expect(done.videoUrl).not.toBeNull();

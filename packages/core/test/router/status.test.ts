@@ -284,11 +284,15 @@ describe('sora.status', () => {
 
   it('never keeps or serves a partial file when the download is cut off', async () => {
     const { video } = await startVideo(ada.caller, 'Broken download [sim:download-reset]');
+    // The status read that sees the job finished answers "Downloading" and stores the file in the background; what
+    // that download left is then read from the row (another status read would start the next try).
+    const downloading = await waitUntil(() => ada.caller.sora.status({ videoId: video.id }), (v) => v.progress === 100);
+    expect(downloading).toMatchObject({ status: 'in_progress', temporarilyUnavailable: false, videoUrl: null });
     const view = await waitUntil(
-      () => ada.caller.sora.status({ videoId: video.id }),
-      (v) => v.temporarilyUnavailable && v.progress === 100,
+      async () => (await ada.caller.videos.get({ videoId: video.id })).generation,
+      (v) => v.temporarilyUnavailable,
     );
-    expect(view).toMatchObject({ status: 'in_progress', videoUrl: null, error: null });
+    expect(view).toMatchObject({ status: 'in_progress', progress: 100, videoUrl: null, error: null });
     expect(view.message).toMatch(/saving it failed/);
     const row = await getVideoForUser(h.db.db, ada.id, video.id);
     expect(row).toMatchObject({ blobKey: null, blobSize: null, soraGenerationStatus: 'in_progress' });
