@@ -51,6 +51,9 @@ test('a request the service refused (HTTP 400) is told as such, with Edit prompt
   await expect(page.getByTestId('video-prompt')).toHaveText('A harbour at dawn, fishing boats leaving');
   await expect(page.getByTestId('attempts').getByRole('listitem')).toHaveCount(2);
   await expectBadge(page, 'Ready', 45_000);
+  // Which attempts the daily spend cap counts (newest first): the refused one made no job, so it costs nothing.
+  const spend = page.getByTestId('attempts').getByTestId('attempt-spend');
+  await expect(spend).toHaveText(['counts toward the daily spend', 'not counted: it ended before rendering']);
 });
 
 test('after a moderation block: Edit prompt and retry first, and Duplicate opens a prefilled form', async ({ page, request }) => {

@@ -79,6 +79,8 @@ const envSchema = z.object({
   THUMBNAIL_RETRY_BASE_MS: intFromEnv(60_000, 10, 3_600_000),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, one JSON object per line otherwise (a file, a pipe, a log collector).
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SIM_GENERATION_MS: intFromEnv(20_000, 50, 3_600_000),
   SHUTDOWN_GRACE_MS: intFromEnv(10_000, 100, 600_000),
   // Per-user request limits (0 turns one off); see DEFAULT_RATE_LIMITS in packages/core for why these numbers.
@@ -108,6 +110,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0', '']).optional(),
   BLOB_LEFTOVER_AGE_MS: intFromEnv(30 * 60_000, 60_000, 7 * 24 * 3_600_000),
+  DOWNLOAD_TIMEOUT_MS: intFromEnv(20 * 60_000, 1_000, 24 * 3_600_000),
   // Hardening (docs/SECURITY.md): caps on what one user may hold open or create, /metrics access, slow clients.
   RATE_LIMIT_VIDEO_CREATE_PER_MIN: intFromEnv(60, 0, 100_000),
   RATE_LIMIT_TOKEN_CREATE_PER_HOUR: intFromEnv(10, 0, 100_000),
@@ -148,6 +151,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (parsed.data.OPENAI_BASE_URL && !parsed.data.OPENAI_API_KEY) {
     throw new ConfigError([
       'OPENAI_BASE_URL is set but OPENAI_API_KEY is not: set both to use a real endpoint, or neither for the built-in simulator',
+    ]);
+  }
+  if (parsed.data.BLOB_LEFTOVER_AGE_MS <= parsed.data.DOWNLOAD_TIMEOUT_MS) {
+    throw new ConfigError([
+      `BLOB_LEFTOVER_AGE_MS=${parsed.data.BLOB_LEFTOVER_AGE_MS} must be longer than DOWNLOAD_TIMEOUT_MS=${parsed.data.DOWNLOAD_TIMEOUT_MS}: ` +
+        'an unfinished write is removed only once no download can still be writing it',
     ]);
   }
   const upstream = resolveUpstreamConnection(parsed.data);
@@ -234,6 +243,7 @@ function toConfig(
     thumbnailRetryBaseMs: env.THUMBNAIL_RETRY_BASE_MS,
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     simulatorGenerationMs: env.SIM_GENERATION_MS,
     simulatorDialect: env.SIM_DIALECT ?? 'openai',
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -260,6 +270,7 @@ function toConfig(
     blobStore: resolved.blobStore,
     /** Unfinished writes and unreferenced blobs older than this are removed (longer than any download can take). */
     blobLeftoverAgeMs: env.BLOB_LEFTOVER_AGE_MS,
+    downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
     outgoingWebhooks: {
       addressPolicy: env.WEBHOOK_ALLOW_PRIVATE,
       retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,

@@ -22,22 +22,39 @@ const REDACTED_PATHS = [
   'apiKey',
   '*.apiKey',
   '*.*.apiKey',
+  // S3 credentials (BLOB_STORE=s3): on the blob store's configuration, or the AWS SDK's credentials object.
+  'secretAccessKey',
+  '*.secretAccessKey',
+  '*.*.secretAccessKey',
+  '*.*.*.secretAccessKey',
+  'sessionToken',
+  '*.sessionToken',
+  '*.*.sessionToken',
 ];
+
+/**
+ * Whether log lines are printed for people (pino-pretty) or as JSON: `auto` follows the output, pretty only on a
+ * terminal. The mode (production or not) does not decide it: `pnpm start` in a terminal is read by a person, and a
+ * production deployment writes to a pipe or a file, which gets JSON.
+ */
+export function isPrettyLog(format: Config['logFormat'], isTerminal: boolean): boolean {
+  return format === 'pretty' || (format === 'auto' && isTerminal);
+}
 
 /**
  * One structured logger for the process; credentials never reach the log. `destination` (tests) replaces stdout
  * and the pretty printer.
  */
 export function createLogger(
-  config: Pick<Config, 'logLevel' | 'nodeEnv'>,
-  pretty = process.stdout.isTTY,
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'logFormat'>>,
+  isTerminal = process.stdout.isTTY === true,
   destination?: DestinationStream,
 ): Logger {
   const options = { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (destination) return pino(options, destination);
   return pino({
     ...options,
-    ...(pretty && config.nodeEnv !== 'production'
+    ...(isPrettyLog(config.logFormat ?? 'auto', isTerminal)
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),
   });

@@ -16,15 +16,22 @@ function readConfig(): Config {
   }
 }
 
-/** First signal: drain and close within the grace period. Second signal, or the grace period running out: exit now. */
+/**
+ * First signal: drain and close within the grace period. Second signal, or the grace period running out: exit now.
+ * One stop request can arrive twice: under `pnpm start` a SIGTERM or Ctrl-C reaches the whole process group and pnpm
+ * forwards it to us as well. A signal this soon after the first is that same request; a later one means "now".
+ */
+const SAME_REQUEST_MS = 1_000;
+
 function handleShutdown(server: RunningServer, logger: Logger, graceMs: number): void {
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < SAME_REQUEST_MS) return;
       logger.warn({ signal }, 'Second signal: exiting immediately');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal, graceMs }, 'Shutting down');
     const timer = setTimeout(() => {
       logger.error({ graceMs }, 'Shutdown took longer than the grace period; exiting');

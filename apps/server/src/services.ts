@@ -55,6 +55,7 @@ export async function createServices(
       // Leases are renewed while a download runs (see lease-heartbeat.ts), so a download needs no longer one: a
       // worker that dies mid-download has its generations taken over within LEASE_MS, not minutes later.
       downloadLeaseMs: config.leaseMs,
+      downloadTimeoutMs: config.downloadTimeoutMs,
       stuckTimeoutMs: config.stuckTimeoutMs,
       maxAttempts: config.maxAttempts,
       retryBaseMs: config.retryBaseMs,

@@ -13,7 +13,20 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('loadConfig: blob storage', () => {
   it('stores on the filesystem by default, and leftovers older than 30 minutes are removed', () => {
-    expect(loadConfig({})).toMatchObject({ blobStore: { kind: 'fs' }, blobLeftoverAgeMs: 30 * 60_000 });
+    expect(loadConfig({})).toMatchObject({ blobStore: { kind: 'fs' }, blobLeftoverAgeMs: 30 * 60_000, downloadTimeoutMs: 20 * 60_000 });
+  });
+
+  it('refuses a leftover age no longer than the download deadline, naming both', () => {
+    const refused: Array<Record<string, string>> = [
+      { BLOB_LEFTOVER_AGE_MS: '600000', DOWNLOAD_TIMEOUT_MS: '600000' },
+      { DOWNLOAD_TIMEOUT_MS: '3600000' },
+    ];
+    for (const env of refused) {
+      const [problem, ...rest] = problemsOf(env);
+      expect(rest).toEqual([]);
+      expect(problem).toMatch(/^BLOB_LEFTOVER_AGE_MS=\d+ must be longer than DOWNLOAD_TIMEOUT_MS=\d+/);
+    }
+    expect(loadConfig({ BLOB_LEFTOVER_AGE_MS: '7200000', DOWNLOAD_TIMEOUT_MS: '3600000' })).toMatchObject({ downloadTimeoutMs: 3_600_000 });
   });
 
   it('reads a complete S3 configuration', () => {
@@ -54,6 +67,7 @@ describe('loadConfig: blob storage', () => {
     [{ BLOB_STORE: 'disk' }, 'BLOB_STORE'],
     [{ S3_BUCKET: 'videos' }, 'BLOB_STORE'],
     [{ BLOB_LEFTOVER_AGE_MS: '1000' }, 'BLOB_LEFTOVER_AGE_MS'],
+    [{ DOWNLOAD_TIMEOUT_MS: '500' }, 'DOWNLOAD_TIMEOUT_MS'],
   ])('refuses %j, naming %s', (env, name) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

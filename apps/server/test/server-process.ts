@@ -23,8 +23,14 @@ export interface ServerProcess {
  * Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would. `nodeArgs` go before the entry
  * point (e.g. another `--import` preload).
  */
-export function spawnServer(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): ServerProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, ...(options.nodeArgs ?? []), 'src/main.ts'], {
+export function spawnServer(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; /** Runs it on a pseudo-terminal (util-linux `script`), as in a shell. */ terminal?: boolean } = {},
+): ServerProcess {
+  const args = ['--import', tsxLoader, ...(options.nodeArgs ?? []), 'src/main.ts'];
+  const command = [process.execPath, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
+  const [file, fileArgs] = options.terminal ? ['script', ['-qefc', `exec ${command}`, '/dev/null']] : [process.execPath, args];
+  const child = spawn(file, fileArgs, {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH ?? '',

@@ -12,7 +12,7 @@ const KEY = `sk-log-canary-${randomUUID()}`;
 
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger({ logLevel: 'trace', nodeEnv: 'production' }, false, {
+  const logger = createLogger({ logLevel: 'trace' }, false, {
     write: (line: string) => void lines.push(line),
   });
   return { logger, text: () => lines.join('') };
@@ -37,7 +37,7 @@ describe('createLogger', () => {
     expect(output).toContain('text/html'); // only the credentials go
   });
 
-  it('redacts an API key carried by an error object, a client or the configuration', () => {
+  it('redacts an API key or S3 secret carried by an error object, a client or the configuration', () => {
     const { logger, text } = capture();
     const err = Object.assign(new Error('upstream refused the request'), {
       apiKey: KEY,
@@ -47,6 +47,9 @@ describe('createLogger', () => {
     logger.error({ err }, 'upstream call failed');
     logger.info({ client: { apiKey: KEY, baseURL: 'https://example.invalid/v1' } }, 'client');
     logger.info({ config: { openai: { apiKey: KEY } } }, 'config');
+    // S3 credentials, on the blob store's configuration and as the AWS SDK holds them.
+    logger.info({ config: { blobStore: { kind: 's3', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: KEY } } }, 'storage');
+    logger.error({ err: { credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: KEY, sessionToken: KEY } } }, 's3 failed');
     const output = text();
     expect(output).not.toContain(KEY);
     expect(output).toContain('upstream refused the request');

@@ -91,6 +91,25 @@ describe('per-user rate limits over HTTP', () => {
     expect(creates()).toHaveLength(createsBefore);
   });
 
+  it('sora.reset shares the generation budget: a reset-then-generate loop is refused with 429 before another paid start', async () => {
+    const ada = await h.signUp('ada');
+    const video = await newVideo(ada, 'A reset loop [sim:duration=60000]');
+    const createsBefore = creates().length;
+    // generate, reset, generate: the whole budget.
+    const calls: Array<[string, number]> = [];
+    for (let n = 0; n < LIMIT; n++) {
+      const procedure = n % 2 === 0 ? 'sora.generate' : 'sora.reset';
+      calls.push([procedure, (await h.trpc(ada, 'mutation', procedure, { videoId: video.id })).statusCode]);
+    }
+    expect(calls.every(([, status]) => status === 200)).toBe(true);
+    const next = LIMIT % 2 === 0 ? 'sora.generate' : 'sora.reset';
+    const limited = await h.trpc(ada, 'mutation', next, { videoId: video.id });
+    expectTooManyRequests(limited, /Too many generation requests; try again in \d+ s\./);
+    expect(trpcErrorBody(limited).data.code).toBe('TOO_MANY_REQUESTS');
+    // Only the generate calls that were allowed reached upstream.
+    expect(creates().length - createsBefore).toBe(Math.ceil(LIMIT / 2));
+  });
+
   it('GET /api/videos/:id/content: 429 with retry-after after the limit; another user is not counted against it', async () => {
     const ada = await h.signUp('ada');
     const video = await newVideo(ada, 'A video to download [sim:duration=100]');

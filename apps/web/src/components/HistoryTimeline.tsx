@@ -49,6 +49,10 @@ export function HistoryTimeline({ history }: { history: History }) {
                   {attempt.requestedAt ? <>Requested {formatDateTime(attempt.requestedAt)}</> : null}
                   {attempt.completedAt ? <> · finished {formatDateTime(attempt.completedAt)}</> : null}
                   {attempt.cost !== null ? <> · {formatUsd(attempt.cost)}</> : null}
+                  {' · '}
+                  <span data-testid="attempt-spend">
+                    {attempt.countsTowardSpend ? 'counts toward the daily spend' : 'not counted: it ended before rendering'}
+                  </span>
                   {attempt.jobId ? (
                     <>
                       {' '}

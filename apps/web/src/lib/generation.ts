@@ -136,6 +136,8 @@ export interface AttemptDetails {
   errorCode: string | null;
   errorMessage: string | null;
   cost: number | null;
+  /** Whether the daily spend cap counts it: its job was (or may have been) created and did not fail before rendering. */
+  countsTowardSpend: boolean;
   requestedAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -151,6 +153,7 @@ export function attemptDetails(attempt: AttemptView): AttemptDetails {
     errorCode: text(attempt.errorCode),
     errorMessage: text(attempt.errorMessage),
     cost: typeof attempt.cost === 'number' ? attempt.cost : null,
+    countsTowardSpend: attempt.countsTowardSpend,
     requestedAt: date(attempt.requestedAt),
     startedAt: date(attempt.startedAt),
     completedAt: date(attempt.completedAt),

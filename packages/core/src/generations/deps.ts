@@ -11,6 +11,8 @@ export interface GenerationSettings {
   leaseMs: number;
   /** The lease while a finished video is being downloaded (large files take a while). */
   downloadLeaseMs: number;
+  /** Most a finished video's download (the whole body) may take; past it the transfer is cut and tried again later. */
+  downloadTimeoutMs: number;
   /** The poll interval; adaptive scheduling stays within [pollIntervalMs / 6, pollIntervalMs * 2]. */
   pollIntervalMs: number;
   /** Attempts a video may have in total, counting automatic retries of transient failures. */
@@ -46,6 +48,7 @@ export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {
   statusFreshnessMs: 5_000,
   leaseMs: 60_000,
   downloadLeaseMs: 10 * 60_000,
+  downloadTimeoutMs: 20 * 60_000,
   pollIntervalMs: 30_000,
   maxAttempts: 3,
   retryBaseMs: 30_000,

@@ -13,6 +13,11 @@ import type { GenerationDeps } from './deps';
 import { countingStream, type DownloadProgressRecorder } from './download-progress';
 import { peekStream } from './peek-stream';
 
+function downloadTookTooLong(timeoutMs: number): string {
+  const limit = timeoutMs >= 120_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
+  return `the download took longer than ${limit} (DOWNLOAD_TIMEOUT_MS)`;
+}
+
 export function videoBlobKey(videoId: string, jobId: string): string {
   return `videos/${videoId}/${jobId}.mp4`;
 }
@@ -30,10 +35,15 @@ export async function downloadFinishedVideo(
   progress?: DownloadProgressRecorder,
 ): Promise<DownloadedObservation | DownloadFailedObservation> {
   const log = deps.logger.child({ videoId: video.id, jobId });
-  let result = await deps.provider.download(jobId, 'video');
+  // A whole download, body included, has a deadline: a transfer that stalls while connected would otherwise hold its
+  // lease (renewed by the heartbeat) for ever, and the leftovers sweep relies on no write outliving it.
+  const timeoutMs = deps.settings.downloadTimeoutMs;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  let result = await deps.provider.download(jobId, 'video', { signal: deadline });
   // One immediate second try (after any retry-after, which the shared budget enforces): a refresh is a retrieve
   // plus a download, so against an upstream failing every other request the download would otherwise fail forever.
-  if (result.kind === 'unavailable') result = await deps.provider.download(jobId, 'video');
+  if (result.kind === 'unavailable' && !deadline.aborted) result = await deps.provider.download(jobId, 'video', { signal: deadline });
+  if (deadline.aborted) return { kind: 'download_failed', reason: downloadTookTooLong(timeoutMs), retryable: true };
   if (result.kind !== 'stream') {
     if (result.kind === 'unavailable') return { kind: 'download_failed', reason: result.message, retryable: true };
     const reason =
@@ -49,9 +59,9 @@ export async function downloadFinishedVideo(
   try {
     blob = await deps.blobs.put(videoBlobKey(video.id, jobId), body, { expectedSize: result.contentLength });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = deadline.aborted ? downloadTookTooLong(timeoutMs) : `the transfer was interrupted (${error instanceof Error ? error.message : String(error)})`;
     log.warn({ err: error }, 'Video download interrupted; nothing was kept');
-    return { kind: 'download_failed', reason: `the transfer was interrupted (${reason})`, retryable: true };
+    return { kind: 'download_failed', reason, retryable: true };
   } finally {
     await progress?.settle();
   }
