@@ -9,6 +9,7 @@ import { coalescing } from './scenarios/coalescing';
 import { downloadMemory } from './scenarios/download-memory';
 import { downloadMemoryS3 } from './scenarios/download-memory-s3';
 import { fanOut } from './scenarios/fan-out';
+import { statusDuringDownload } from './scenarios/status-during-download';
 import { statusThroughput } from './scenarios/status-throughput';
 import { sweep } from './scenarios/sweep';
 import { usageQueries } from './scenarios/usage-queries';
@@ -18,7 +19,7 @@ import { dropAllDatabases } from './support/database';
 import { stopAll } from './support/processes';
 import { fmt } from './support/stats';
 
-const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak];
+const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak, statusDuringDownload];
 
 const HEADER = [
   '| Scenario | Measured | In-run baseline | Ratio | Other ratios | Goal | Met |',
