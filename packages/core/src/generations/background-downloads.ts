@@ -10,8 +10,6 @@ import type { GenerationDeps } from './deps';
 export interface BackgroundDownloads {
   /** Starts `store` with deps whose upstream calls close() can cut short. */
   run(store: (deps: GenerationDeps) => Promise<unknown>): void;
-  /** How many are running (for tests and metrics). */
-  running(): number;
   close(): Promise<void>;
 }
 
@@ -27,7 +25,6 @@ export function createBackgroundDownloads(deps: GenerationDeps): BackgroundDownl
         .finally(() => running.delete(task));
       running.add(task);
     },
-    running: () => running.size,
     async close() {
       cut.abort();
       await Promise.allSettled([...running]);
