@@ -43,24 +43,44 @@ export type Refresher = (videoId: string, options: RefreshOptions) => Promise<Re
  */
 export function createRefresher(deps: GenerationDeps, options: { background?: BackgroundDownloads } = {}): Refresher {
   const singleFlight = createSingleFlight<RefreshResult | null>();
+  const ownLeases = createRecentLeases();
   return (videoId, refreshOptions) => {
     // A refresh of this video running here is shared, even when the row looks leased (by that very refresh). Else a
     // row just read that is fresh or leased elsewhere is the answer: no claim UPDATE, no second read.
     const { known } = refreshOptions;
     if (known && !singleFlight.has(videoId) && !isRefreshDue(generationStateFromVideo(known.video), known.dbNowMs, refreshOptions.freshForMs)) {
+      // Read under a lease of a refresh here that has finished since: that refresh's result is newer than the row.
+      if (ownLeases.holds(videoId, known.video.leaseOwner)) return getVideoById(deps.db, videoId).then((video) => (video ? { video, outcome: null } : null));
       return Promise.resolve({ video: known.video, outcome: null });
     }
-    return singleFlight(videoId, () => refreshVideo(deps, videoId, refreshOptions, options.background));
+    return singleFlight(videoId, () => {
+      const owner = deps.nextLeaseOwner();
+      ownLeases.record(videoId, owner);
+      return refreshVideo(deps, videoId, owner, refreshOptions, options.background);
+    });
+  };
+}
+
+/** The lease owner of the latest refresh of each video started here (bounded: the oldest videos are forgotten). */
+function createRecentLeases(limit = 10_000) {
+  const owners = new Map<string, string>();
+  return {
+    record(videoId: string, owner: string) {
+      owners.delete(videoId);
+      owners.set(videoId, owner);
+      if (owners.size > limit) owners.delete(owners.keys().next().value!);
+    },
+    holds: (videoId: string, owner: string | null) => owner !== null && owners.get(videoId) === owner,
   };
 }
 
 async function refreshVideo(
   deps: GenerationDeps,
   videoId: string,
+  owner: string,
   options: RefreshOptions,
   background: BackgroundDownloads | undefined,
 ): Promise<RefreshResult | null> {
-  const owner = deps.nextLeaseOwner();
   const claim = await claimVideoForRefresh(deps.db, {
     videoId,
     owner,

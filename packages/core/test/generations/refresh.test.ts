@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   claimVideoForRefresh,
+  dbNow,
   getVideoForUser,
   listEventsForVideo,
   listGenerationsForVideo,
@@ -53,6 +54,30 @@ describe('the refresh path', () => {
     const view = await ada.caller.sora.status({ videoId: video.id });
     expect(view).toMatchObject({ status: 'queued', jobId: started.jobId });
     expect(h.jobRequests(started.jobId!).filter((entry) => entry.method === 'GET')).toHaveLength(0);
+  });
+
+  it('answers a row read under its own finished refresh with that refresh\'s result, not the older row', async () => {
+    const { video, started } = await startVideo(ada.caller, 'Read mid-refresh [sim:duration=60000]');
+    let midRefresh: { video: NonNullable<Awaited<ReturnType<typeof getVideoForUser>>>; dbNowMs: number } | null = null;
+    const real = h.services.generations.provider;
+    const refresh = createRefresher(
+      depsWith({
+        retrieve: async (jobId, options) => {
+          // A status request reads the row while this refresh holds its lease, then reaches the refresher late.
+          const [row, now] = await Promise.all([getVideoForUser(h.db.db, ada.id, video.id), dbNow(h.db.db)]);
+          midRefresh = { video: row!, dbNowMs: now.getTime() };
+          return real.retrieve(jobId, options);
+        },
+      }),
+    );
+    const first = await refresh(video.id, { actor: 'poller', freshForMs: 5_000 });
+    expect(first?.video.lastPolledAt).toBeInstanceOf(Date);
+    expect(midRefresh!.video.leaseOwner).not.toBeNull();
+    expect(midRefresh!.video.lastPolledAt).toBeNull();
+
+    const late = await refresh(video.id, { actor: 'poller', freshForMs: 5_000, known: midRefresh! });
+    expect(late?.video).toEqual(first?.video);
+    expect(h.jobRequests(started.jobId!).filter((entry) => entry.method === 'GET')).toHaveLength(1);
   });
 
   it('discards a refresh result when a reset won the race, writing nothing', async () => {
