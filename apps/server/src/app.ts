@@ -3,7 +3,7 @@ import { appRouter } from '@sora-monitor/core';
 import { MAX_BATCH_SIZE, REFERENCE_IMAGE_MAX_BASE64_LENGTH } from '@sora-monitor/core/domain';
 import { rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { registerAuthRoutes } from './http/auth-routes';
@@ -50,7 +50,7 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
     routerOptions: { maxParamLength: 5_000 },
     ...serverTimeoutOptions(connectionLimits),
     // Requests are logged once, at debug (registerRequestLog), not twice at info.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   capConnectionsPerIp(app.server, connectionLimits, app.log);
   registerGracefulClose(app);
