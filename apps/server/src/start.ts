@@ -9,7 +9,7 @@ import { buildApp } from './app';
 import { resolveAuthSecret } from './auth-secret';
 import type { Config } from './config';
 import { secureDataDir } from './data-dir-permissions';
-import { findFreePort } from './free-port';
+import { reserveFreePort } from './free-port';
 import { createServices } from './services';
 import { startUpstream } from './upstream';
 
@@ -25,23 +25,17 @@ const VITE_DEV_ORIGIN = 'http://localhost:5173';
 
 /** Opens the database, the upstream and the HTTP server, in that order; close() undoes them in reverse. */
 export async function startServer(config: Config, logger: Logger, webDistDir = DEFAULT_WEB_DIST): Promise<RunningServer> {
-  const port = config.port === 0 ? await findFreePort(config.host) : config.port;
+  const reservation = config.port === 0 ? await reserveFreePort(config.host) : null;
+  const port = reservation?.port ?? config.port;
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
   const trustedOrigins = [publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`];
   if (config.nodeEnv === 'development') trustedOrigins.push(VITE_DEV_ORIGIN);
 
-  await secureDataDir(config.dataDir, logger);
-  const database = await createDb(
-    config.databaseUrl
-      ? { databaseUrl: config.databaseUrl, logger }
-      : { dataDir: path.resolve(config.dataDir, 'pglite'), logger },
-  );
-  logger.info({ database: database.kind }, 'Database ready (%s)', database.kind);
-  // PGlite (Emscripten's file system) sets 0666 on the files it creates, whatever the umask: tighten them once it has
-  // opened. Files it creates later may be 0666 again, but they sit in 0700 directories no one else can enter.
-  if (!config.databaseUrl) await secureDataDir(config.dataDir, logger, 'debug');
-
-  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
+    await reservation?.release();
+    throw error;
+  });
+  const closers: Array<() => Promise<void>> = [() => database.close(), async () => await reservation?.release()];
   const closeAll = async () => {
     for (const close of closers) await close();
   };
@@ -86,6 +80,7 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
       connectionLimits: { requestTimeoutMs: config.limits.requestTimeoutMs, connectionsPerIp: config.limits.connectionsPerIp },
     });
     closers.unshift(() => app.close());
+    await reservation?.release();
     await app.listen({ port, host: config.host });
     if (webhookSecret && config.role !== 'worker') {
       upstream.connectWebhooks(`http://127.0.0.1:${port}/api/webhooks/openai`, webhookSecret);
@@ -119,4 +114,19 @@ export async function startServer(config: Config, logger: Logger, webDistDir = D
 /** A per-process secret for the built-in simulator's signed webhooks (Standard Webhooks `whsec_` format). */
 function generateWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/** Secures DATA_DIR and opens the database (PostgreSQL at DATABASE_URL, else PGlite in DATA_DIR). */
+async function openDatabase(config: Config, logger: Logger) {
+  await secureDataDir(config.dataDir, logger);
+  const database = await createDb(
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, logger }
+      : { dataDir: path.resolve(config.dataDir, 'pglite'), logger },
+  );
+  logger.info({ database: database.kind }, 'Database ready (%s)', database.kind);
+  // PGlite (Emscripten's file system) sets 0666 on the files it creates, whatever the umask: tighten them once it has
+  // opened. Files it creates later may be 0666 again, but they sit in 0700 directories no one else can enter.
+  if (!config.databaseUrl) await secureDataDir(config.dataDir, logger, 'debug');
+  return database;
 }
