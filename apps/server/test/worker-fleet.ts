@@ -55,7 +55,7 @@ export const WORKER_ENV = {
   LEASE_MS: '2000',
   UPSTREAM_RPM: '100000',
   SWEEP_INTERVAL_MS: '5000',
-  SHUTDOWN_GRACE_MS: '3000',
+  SHUTDOWN_GRACE_MS: '8000',
   AUTH_SECRET: 'fleet-test-secret-0123456789abcdefghijklmnopqrs',
   METRICS_TOKEN: 'fleet-metrics-token-0123456789',
 };

@@ -172,14 +172,14 @@ if (testDbKind() === 'postgres') {
       }
     }
 
-    // The fleet's SHUTDOWN_GRACE_MS is 3 s: the poller gets 1.5 s of it for the work in flight.
+    // The fleet's SHUTDOWN_GRACE_MS is 8 s: the poller gets 4 s of it for the work in flight (room for a loaded machine).
     it('SIGTERM during a download longer than the grace period: the work is cut short, its lease released, the exit is 0', async () => {
       const [target] = alive();
       const { ids, held } = await withOnly(target!, async () => {
         const inserted = await fleet.insertActive(
           Array.from(
             { length: 3 },
-            (_, i) => `Long download ${i} [sim:duration=50] [sim:slow-download=3000]`,
+            (_, i) => `Long download ${i} [sim:duration=50] [sim:slow-download=12000]`,
           ),
         );
         const ids = inserted.map((video) => video.id);
