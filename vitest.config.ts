@@ -19,6 +19,10 @@ const maxWorkers = Number(process.env.VITEST_MAX_WORKERS) || cpus().length + 1;
 export default defineConfig({
   test: {
     pool: 'forks',
+    // A worker process runs file after file with its module cache kept: loading the workspace once per worker instead
+    // of once per file cut the suite's CPU by about 40 % (import time 438 s → 50 s). Every harness builds its own
+    // services, databases and servers, and no test mocks modules, so files share nothing else.
+    isolate: false,
     maxWorkers,
     testTimeout: 30_000,
     hookTimeout: 60_000,

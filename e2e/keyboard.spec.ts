@@ -6,7 +6,8 @@ test.use({ storageState: storageStatePath('alice') });
 
 test('keyboard only: from the list to a new video and its page', async ({ page }, testInfo) => {
   await page.goto('/');
-  // The skip link comes first and lands on the content.
+  // The skip link comes first and lands on the content (Tab once the app has drawn it: before, focus has nowhere to go).
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeAttached();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
 
