@@ -43,26 +43,25 @@ export type Refresher = (videoId: string, options: RefreshOptions) => Promise<Re
  */
 export function createRefresher(deps: GenerationDeps, options: { background?: BackgroundDownloads } = {}): Refresher {
   const singleFlight = createSingleFlight<RefreshResult | null>();
-  const ownLeases = createRecentLeases();
+  const endedHere = createEndedLeases();
   return (videoId, refreshOptions) => {
     // A refresh of this video running here is shared, even when the row looks leased (by that very refresh). Else a
     // row just read that is fresh or leased elsewhere is the answer: no claim UPDATE, no second read.
     const { known } = refreshOptions;
     if (known && !singleFlight.has(videoId) && !isRefreshDue(generationStateFromVideo(known.video), known.dbNowMs, refreshOptions.freshForMs)) {
-      // Read under a lease of a refresh here that has finished since: that refresh's result is newer than the row.
-      if (ownLeases.holds(videoId, known.video.leaseOwner)) return getVideoById(deps.db, videoId).then((video) => (video ? { video, outcome: null } : null));
+      // Read under the lease of a refresh here that has ended since: what that refresh committed is newer than the row.
+      if (endedHere.has(videoId, known.video.leaseOwner)) return getVideoById(deps.db, videoId).then((video) => (video ? { video, outcome: null } : null));
       return Promise.resolve({ video: known.video, outcome: null });
     }
-    return singleFlight(videoId, () => {
-      const owner = deps.nextLeaseOwner();
-      ownLeases.record(videoId, owner);
-      return refreshVideo(deps, videoId, owner, refreshOptions, options.background);
-    });
+    return singleFlight(videoId, () => refreshVideo(deps, videoId, refreshOptions, options.background, (owner) => endedHere.record(videoId, owner)));
   };
 }
 
-/** The lease owner of the latest refresh of each video started here (bounded: the oldest videos are forgotten). */
-function createRecentLeases(limit = 10_000) {
+/**
+ * The lease owner of each video's latest refresh here that has ended, its lease given up (a background download ends
+ * later than its refresh). Bounded: the oldest videos are forgotten.
+ */
+function createEndedLeases(limit = 10_000) {
   const owners = new Map<string, string>();
   return {
     record(videoId: string, owner: string) {
@@ -70,17 +69,18 @@ function createRecentLeases(limit = 10_000) {
       owners.set(videoId, owner);
       if (owners.size > limit) owners.delete(owners.keys().next().value!);
     },
-    holds: (videoId: string, owner: string | null) => owner !== null && owners.get(videoId) === owner,
+    has: (videoId: string, owner: string | null) => owner !== null && owners.get(videoId) === owner,
   };
 }
 
 async function refreshVideo(
   deps: GenerationDeps,
   videoId: string,
-  owner: string,
   options: RefreshOptions,
   background: BackgroundDownloads | undefined,
+  onEnded: (owner: string) => void,
 ): Promise<RefreshResult | null> {
+  const owner = deps.nextLeaseOwner();
   const claim = await claimVideoForRefresh(deps.db, {
     videoId,
     owner,
@@ -106,6 +106,7 @@ async function refreshVideo(
             throw error;
           } finally {
             await heartbeat.stop();
+            onEnded(owner);
           }
         });
         return Promise.resolve(observed);
@@ -117,7 +118,10 @@ async function refreshVideo(
     await releaseVideoLease(deps.db, videoId, owner);
     throw error;
   } finally {
-    if (!heartbeatHandedOver) await heartbeat.stop();
+    if (!heartbeatHandedOver) {
+      await heartbeat.stop();
+      onEnded(owner);
+    }
   }
 }
 
