@@ -30,7 +30,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: plain, env: { TEST_DATABASE_URL: '' } } },
       { extends: true, test: { name: 'pglite', include: database, env: { TEST_DATABASE_URL: '' } } },
       // A fresh process per file here: the multi-process fleet tests (PostgreSQL only) host the simulator their worker
-      // processes call, and with a reused process they failed in 3 of 5 runs (a stalled takeover); isolated, in none.
+      // processes call, and with a reused process one of them failed in 3 of 5 full runs (a stalled takeover).
       { extends: true, test: { name: 'postgres', isolate: true, include: database, env: { TEST_DATABASE_URL: postgresUrl } } },
     ],
   },
