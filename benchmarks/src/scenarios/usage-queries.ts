@@ -1,4 +1,10 @@
-import { listAttemptCountsByDay, listAttemptsToday, listReadyDurations, usageWindow } from '@sora-monitor/db';
+import {
+  ensureUsageTimeZone,
+  listAttemptsToday,
+  listUsageDays,
+  listUsageReadyBuckets,
+  usageWindow,
+} from '@sora-monitor/db';
 import { createBenchDatabase, insertUser, type BenchDatabase } from '../support/database';
 import { fmt, fmtMs, percentile, ratio } from '../support/stats';
 import type { Scenario } from '../scenario';
@@ -6,7 +12,8 @@ import type { Scenario } from '../scenario';
 /**
  * 7. Usage-page queries: the reads behind `usage.report` (90 days) for one user with 100,000 attempts vs 1,000, all
  * of them inside the range (the hardest case: nothing is outside the index range to skip). Two databases side by
- * side, reads interleaved.
+ * side, reads interleaved. The attempts are seeded before the zone has rollups, so the first report fills them
+ * (timed apart); every later one reads the per-day rollups the triggers keep.
  */
 
 const TIME_ZONE = 'Europe/Berlin';
@@ -46,9 +53,14 @@ async function timedReport(database: BenchDatabase, userId: string): Promise<num
   const db = database.handle.db;
   const started = process.hrtime.bigint();
   const window = await usageWindow(db, TIME_ZONE, DAYS);
+  await ensureUsageTimeZone(db, userId, TIME_ZONE);
+  const rollup = { userId, timeZone: TIME_ZONE };
   const [groups] = await Promise.all([
-    listAttemptCountsByDay(db, { userId, since: window.since, timeZone: TIME_ZONE }),
-    listReadyDurations(db, { userId, since: window.rangeStart }),
+    listUsageDays(db, {
+      ...rollup,
+      sinceDay: window.firstDay < window.monthStart ? window.firstDay : window.monthStart,
+    }),
+    listUsageReadyBuckets(db, { ...rollup, sinceDay: window.firstDay }),
     listAttemptsToday(db, userId),
   ]);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -69,8 +81,13 @@ export const usageQueries: Scenario = {
       databases.push(few);
       const many = await createBenchDatabase('usage_large');
       databases.push(many);
-      log(`seeding ${small.toLocaleString('en-US')} and ${large.toLocaleString('en-US')} attempts for one user`);
+      log(
+        `seeding ${small.toLocaleString('en-US')} and ${large.toLocaleString('en-US')} attempts for one user`,
+      );
       const [fewUser, manyUser] = await Promise.all([seed(few, small), seed(many, large)]);
+      // The first report in the zone fills its rollups from the attempts: once per user and zone.
+      const firstFew = await timedReport(few, fewUser);
+      const firstMany = await timedReport(many, manyUser);
       for (let i = 0; i < 5; i++) await Promise.all([timedReport(few, fewUser), timedReport(many, manyUser)]);
       const timesFew: number[] = [];
       const timesMany: number[] = [];
@@ -85,7 +102,7 @@ export const usageQueries: Scenario = {
         measured: `${large.toLocaleString('en-US')} attempts: p50 ${fmtMs(p50Many)}, p95 ${fmtMs(percentile(timesMany, 95))}`,
         baseline: `${small.toLocaleString('en-US')} attempts: p50 ${fmtMs(p50Few)}, p95 ${fmtMs(percentile(timesFew, 95))}`,
         ratio: headline,
-        extraRatios: `p95 ${fmt(ratio(percentile(timesMany, 95), percentile(timesFew, 95)))}`,
+        extraRatios: `p95 ${fmt(ratio(percentile(timesMany, 95), percentile(timesFew, 95)))}; first report (fills the zone): ${fmtMs(firstMany)} vs ${fmtMs(firstFew)}`,
         goal: 'p50 ratio < 2',
         met: headline < 2,
         setup: `usage.report's reads for ${DAYS} days in ${TIME_ZONE}, every attempt inside the range; ${rounds} reads per database, interleaved`,

@@ -2,8 +2,7 @@ import { asc, lte, sql, type SQLWrapper } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isActiveGeneration, videos, type Database } from '../src';
 import { listVideosForUser, videosPageQuery } from '../src/queries/list-videos-for-user';
-import { attemptCountsByDayQuery } from '../src/queries/usage-attempt-counts';
-import { readyDurationsQuery } from '../src/queries/usage-ready-durations';
+import { usageDaysQuery, usageReadyDaysQuery } from '../src/queries/usage-rollups';
 import { executeRows } from '../src/rows';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
 import { createUser, createVideo } from './support/fixtures';
@@ -75,12 +74,9 @@ describe(`index use (${testDbKind()})`, () => {
     expect(duePlan).not.toMatch(/\bSort\b/);
   });
 
-  it("serves the usage page's reads from the user's attempts by request time and the completion events' index", async () => {
-    const since = new Date(Date.now() - 90 * 86_400_000);
-    const counts = await plan(db, attemptCountsByDayQuery({ userId, since, timeZone: 'Asia/Kolkata' }));
-    expect(counts).toContain('sora_generations_user_requested_idx');
-    const ready = await plan(db, readyDurationsQuery({ userId, since }));
-    expect(ready).toContain('sora_generations_user_requested_idx');
-    expect(ready).toContain('sora_events_generation_completed_idx');
+  it("serves the usage page's reads from the rollups' primary keys (user, zone, then day)", async () => {
+    const range = { userId, timeZone: 'Asia/Kolkata', sinceDay: '2026-01-01' };
+    expect(await plan(db, usageDaysQuery(range))).toContain('usage_days_pk');
+    expect(await plan(db, usageReadyDaysQuery(range))).toContain('usage_ready_days_pk');
   });
 });

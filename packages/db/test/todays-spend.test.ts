@@ -57,10 +57,20 @@ describe(`today's spending (${testDbKind()})`, () => {
   });
   afterAll(() => testDb.cleanup());
 
-  it('lists the attempts of today (UTC) for this user only, with how each ended', async () => {
+  it('lists the attempts of today (UTC) for this user only, grouped by how they ended', async () => {
     const today = await listAttemptsToday(db, userId);
     expect(today).toHaveLength(5);
-    expect(today).toContainEqual(expect.objectContaining({ status: 'failed', progress: 100, errorCode: null, createOutcome: 'pending' }));
+    expect(today.reduce((sum, group) => sum + group.count, 0)).toBe(5);
+    expect(today).toContainEqual(expect.objectContaining({ status: 'failed', progress: 100, errorCode: null, createOutcome: 'pending', count: 1 }));
+  });
+
+  it('counts alike attempts as one group, progress only as whether it reached 100', async () => {
+    const video = await createVideo(db, userId);
+    for (const progress of [10, 55, 99]) {
+      await insertGeneration(db, { videoId: video.id, userId, attempt: ++attempts, status: 'in_progress', progress, prompt: 'p', model: 'sora-2-pro', size: '1024x1792', seconds: 8 });
+    }
+    const groups = (await listAttemptsToday(db, userId)).filter((group) => group.model === 'sora-2-pro');
+    expect(groups).toEqual([expect.objectContaining({ status: 'in_progress', progress: 0, seconds: 8, count: 3 })]);
   });
 
   it('is served by sora_generations_user_requested_idx', async () => {

@@ -40,6 +40,7 @@ export * from './transient-problem';
 export * from './unavailable-notice';
 export * from './usage';
 export * from './usage-days';
+export * from './ready-times';
 export * from './elapsed';
 export * from './video-actions';
 export * from './outgoing-webhooks';

@@ -64,14 +64,17 @@ export interface SpendToday {
   remainingUsd: number | null;
 }
 
-function spentCents(attemptsToday: ReadonlyArray<Priced & AttemptFacts>, pricing: SpendCapPricing): number {
-  return attemptsToday.filter(countsTowardSpend).reduce((sum, attempt) => sum + cents(attempt, pricing), 0);
+/** An attempt of today, or `count` alike ones. */
+type TodaysAttempts = Priced & AttemptFacts & { count?: number };
+
+function spentCents(attemptsToday: ReadonlyArray<TodaysAttempts>, pricing: SpendCapPricing): number {
+  return attemptsToday.filter(countsTowardSpend).reduce((sum, attempt) => sum + cents(attempt, pricing) * (attempt.count ?? 1), 0);
 }
 
 /** Today's spending against the cap, for the New video form and the CLI to show before a start. */
 export function spendToday(
   capUsd: number | null,
-  attemptsToday: ReadonlyArray<Priced & AttemptFacts>,
+  attemptsToday: ReadonlyArray<TodaysAttempts>,
   pricing: SpendCapPricing = DEFAULT_PRICING,
 ): SpendToday {
   const spent = spentCents(attemptsToday, pricing);
@@ -89,7 +92,7 @@ export function spendToday(
 export function assertWithinDailySpendCap(
   capUsd: number | null,
   next: Priced,
-  attemptsToday: ReadonlyArray<Priced & AttemptFacts>,
+  attemptsToday: ReadonlyArray<TodaysAttempts>,
   pricing: SpendCapPricing = DEFAULT_PRICING,
 ): void {
   if (capUsd === null) return;

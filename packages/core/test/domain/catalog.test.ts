@@ -12,6 +12,7 @@ import {
   highestCentsPerSecond,
   quickCatalogModel,
   spendCapPricing,
+  spendToday,
   type CatalogModel,
 } from '../../src/domain';
 
@@ -133,6 +134,14 @@ describe('the daily spend cap and unknown prices', () => {
       'Daily spending limit reached: you have used $0.40 of your $1.60 limit today and this video would cost $1.60. ' +
         'Videos whose price is unknown count as $0.40 per second. The limit resets at 00:00 UTC.',
     );
+  });
+
+  it('counts a group of alike attempts once per attempt in it', () => {
+    const pricing = spendCapPricing(catalog, null);
+    // Three 1 s attempts at $0.40, grouped as the database lists them: $1.20 of $1.60, so 1 s more fits and 2 s do not.
+    expect(spendToday(1.6, [{ ...mySora(1), count: 3 }], pricing)).toEqual({ spentUsd: 1.2, capUsd: 1.6, remainingUsd: 0.4 });
+    expect(() => assertWithinDailySpendCap(1.6, mySora(1), [{ ...mySora(1), count: 3 }], pricing)).not.toThrow();
+    expect(() => assertWithinDailySpendCap(1.6, mySora(2), [{ ...mySora(1), count: 3 }], pricing)).toThrow('you have used $1.20');
   });
 
   it("counts it at the operator's UNKNOWN_PRICE_PER_SECOND_USD when set, and known prices at list price", () => {

@@ -37,8 +37,15 @@ export { getVideoByJobId } from './get-video-by-job-id';
 export { claimThumbnailRetry, listDueThumbnailRetries } from './claim-thumbnail-retry';
 export { findReferencedBlobKeys } from './referenced-blob-keys';
 export { usageWindow, type UsageWindow } from './usage-window';
-export { listAttemptCountsByDay, type AttemptCount } from './usage-attempt-counts';
-export { listReadyDurations, type ReadyDurations } from './usage-ready-durations';
+export {
+  ensureUsageTimeZone,
+  listUsageDays,
+  listUsageReadyBuckets,
+  MAX_USAGE_TIME_ZONES,
+  usageZoneKey,
+  type AttemptCount,
+  type ReadyBucket,
+} from './usage-rollups';
 export {
   countUserWebhookEndpoints,
   deleteUserWebhookEndpoint,

@@ -2,7 +2,10 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { soraGenerations, type GenerationStatus } from '../schema';
 import type { Database } from '../types';
 
-/** What one attempt of today was priced on (its own copy: the video may have been edited since) and how it ended. */
+/**
+ * What `count` attempts of today were priced on (each attempt's own copy: the video may have been edited since) and
+ * how they ended, alike in all of it.
+ */
 export interface AttemptToday {
   model: string;
   size: string;
@@ -10,7 +13,9 @@ export interface AttemptToday {
   status: GenerationStatus;
   errorCode: string | null;
   createOutcome: string;
+  /** 100 when upstream had reported the job done, else 0: the spend rule's one use of progress. */
   progress: number;
+  count: number;
 }
 
 /**
@@ -23,11 +28,13 @@ export async function lockUserSpending(tx: Database, userId: string): Promise<vo
 }
 
 /**
- * Every attempt the user requested since 00:00 UTC today by the database clock, with what the spend rule needs to
- * know (core's `countsTowardSpend` decides which count: the rule lives in the pure domain).
+ * The attempts the user requested since 00:00 UTC today by the database clock, grouped by what the spend rule needs
+ * to know (core's `countsTowardSpend` decides which count: the rule lives in the pure domain). Grouped in the
+ * database, so a user with a thousand attempts today costs a handful of rows, not a thousand.
  */
 export async function listAttemptsToday(db: Database, userId: string): Promise<AttemptToday[]> {
-  return attemptsTodayQuery(db, userId);
+  const rows = await attemptsTodayQuery(db, userId);
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
 
 /** The query itself, unexecuted, so a test can check its plan (sora_generations_user_requested_idx). */
@@ -40,7 +47,8 @@ export function attemptsTodayQuery(db: Database, userId: string) {
       status: soraGenerations.status,
       errorCode: soraGenerations.errorCode,
       createOutcome: soraGenerations.createOutcome,
-      progress: soraGenerations.progress,
+      progress: sql<number>`(case when ${soraGenerations.progress} >= 100 then 100 else 0 end)::int`.as('produced'),
+      count: sql<number | string>`count(*)`.as('count'),
     })
     .from(soraGenerations)
     .where(
@@ -48,5 +56,7 @@ export function attemptsTodayQuery(db: Database, userId: string) {
         eq(soraGenerations.userId, userId),
         gte(soraGenerations.requestedAt, sql`date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`),
       ),
-    );
+    )
+    // Positional 7: the progress case above.
+    .groupBy(soraGenerations.model, soraGenerations.size, soraGenerations.seconds, soraGenerations.status, soraGenerations.errorCode, soraGenerations.createOutcome, sql`7`);
 }

@@ -33,6 +33,11 @@ export const soraGenerations = pgTable(
     requestedAt: timestamptz('requested_at').notNull().defaultNow(),
     startedAt: timestamptz('started_at'),
     completedAt: timestamptz('completed_at'),
+    /**
+     * When the video was ready here: the first completion event's time (the database clock when it was stored), set
+     * by a trigger on `sora_events` so the usage rollups can read it from this row.
+     */
+    readyAt: timestamptz('ready_at'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [

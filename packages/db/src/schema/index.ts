@@ -5,3 +5,4 @@ export * from './generations';
 export * from './events';
 export * from './webhooks';
 export * from './user-webhooks';
+export * from './usage-rollups';

@@ -67,3 +67,4 @@ export async function createTestDb(options: { logger?: DbLogger; migrate?: boole
 }
 
 export { seedAttemptHistory, type SeedAttempt, type SeededAttempt, type SeedRequestedAt } from './seed-attempt-history';
+export { directUsageDays } from './direct-usage';
