@@ -1,3 +1,17 @@
+CREATE TABLE "deleted_attempts" (
+	"user_id" text NOT NULL,
+	"slot" timestamp with time zone NOT NULL,
+	"model" text NOT NULL,
+	"size" text NOT NULL,
+	"seconds" integer NOT NULL,
+	"status" "generation_status" NOT NULL,
+	"error_code" text NOT NULL,
+	"create_outcome" text NOT NULL,
+	"produced" boolean NOT NULL,
+	"count" integer NOT NULL,
+	CONSTRAINT "deleted_attempts_pk" PRIMARY KEY("user_id","slot","model","size","seconds","status","error_code","create_outcome","produced")
+);
+--> statement-breakpoint
 CREATE TABLE "usage_days" (
 	"user_id" text NOT NULL,
 	"time_zone" text NOT NULL,
@@ -32,6 +46,7 @@ CREATE TABLE "usage_time_zones" (
 );
 --> statement-breakpoint
 ALTER TABLE "sora_generations" ADD COLUMN "ready_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "deleted_attempts" ADD CONSTRAINT "deleted_attempts_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage_days" ADD CONSTRAINT "usage_days_time_zone_fk" FOREIGN KEY ("user_id","time_zone") REFERENCES "public"."usage_time_zones"("user_id","time_zone") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage_ready_days" ADD CONSTRAINT "usage_ready_days_time_zone_fk" FOREIGN KEY ("user_id","time_zone") REFERENCES "public"."usage_time_zones"("user_id","time_zone") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage_time_zones" ADD CONSTRAINT "usage_time_zones_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -46,14 +61,11 @@ CREATE FUNCTION usage_ready_bucket(ms double precision) RETURNS smallint LANGUAG
   SELECT least(32767, floor(ln(greatest(ms, 1000) / 1000) / ln(1.05)))::smallint
 $$;
 --> statement-breakpoint
--- Adds `delta` (1 or -1) of one attempt `g` to its rollup rows in time zone `tz`; a count row that reaches 0 goes
--- (a histogram bucket stays, at [0, 0]: one row per day, model and size bounds it).
-CREATE FUNCTION usage_rollup_add(g sora_generations, tz text, delta integer) RETURNS void LANGUAGE plpgsql AS $$
+-- Adds `delta` (1 or -1) of one attempt `g` to its count row in time zone `tz`; a row that reaches 0 goes.
+CREATE FUNCTION usage_count_add(g sora_generations, tz text, delta integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   local_day date := (g.requested_at AT TIME ZONE tz)::date;
   code text := coalesce(g.error_code, '');
-  ms bigint;
-  bucket text;
 BEGIN
   INSERT INTO usage_days AS u (user_id, time_zone, day, model, size, seconds, status, error_code, create_outcome, produced, count)
   VALUES (g.user_id, tz, local_day, g.model, g.size, g.seconds, g.status, code, g.create_outcome, g.progress >= 100, delta)
@@ -65,37 +77,64 @@ BEGIN
       AND seconds = g.seconds AND status = g.status AND error_code = code AND create_outcome = g.create_outcome
       AND produced = (g.progress >= 100) AND count <= 0;
   END IF;
-  IF g.status = 'completed' AND g.ready_at IS NOT NULL THEN
-    ms := round(extract(epoch FROM (g.ready_at - g.requested_at)) * 1000);
-    bucket := usage_ready_bucket(ms)::text;
-    INSERT INTO usage_ready_days AS r (user_id, time_zone, day, model, size, buckets)
-    VALUES (g.user_id, tz, local_day, g.model, g.size, jsonb_build_object(bucket, jsonb_build_array(delta, delta * ms)))
-    ON CONFLICT (user_id, time_zone, day, model, size)
-    DO UPDATE SET buckets = r.buckets || jsonb_build_object(bucket, jsonb_build_array(
-      coalesce((r.buckets -> bucket ->> 0)::bigint, 0) + delta,
-      coalesce((r.buckets -> bucket ->> 1)::bigint, 0) + delta * ms));
-  END IF;
 END $$;
 --> statement-breakpoint
--- Moves an attempt between rollup rows as it is inserted, changed or deleted, in every zone its user has. The shared
--- advisory lock lets a zone's first fill (which takes it exclusively) see every attempt either committed or not yet
--- counted, never half.
+-- Adds `delta` of a completed attempt `g` to its ready-time histogram bucket in `tz` (a bucket at [0, 0] stays: one
+-- row per day, model and size bounds it). Other attempts have no ready time.
+CREATE FUNCTION usage_ready_add(g sora_generations, tz text, delta integer) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ms bigint;
+  bucket text;
+BEGIN
+  IF g.status <> 'completed' OR g.ready_at IS NULL THEN
+    RETURN;
+  END IF;
+  ms := round(extract(epoch FROM (g.ready_at - g.requested_at)) * 1000);
+  bucket := usage_ready_bucket(ms)::text;
+  INSERT INTO usage_ready_days AS r (user_id, time_zone, day, model, size, buckets)
+  VALUES (g.user_id, tz, (g.requested_at AT TIME ZONE tz)::date, g.model, g.size,
+          jsonb_build_object(bucket, jsonb_build_array(delta, delta * ms)))
+  ON CONFLICT (user_id, time_zone, day, model, size)
+  DO UPDATE SET buckets = r.buckets || jsonb_build_object(bucket, jsonb_build_array(
+    coalesce((r.buckets -> bucket ->> 0)::bigint, 0) + delta,
+    coalesce((r.buckets -> bucket ->> 1)::bigint, 0) + delta * ms));
+END $$;
+--> statement-breakpoint
+-- Moves an attempt between rollup rows as it is inserted or changed, in every zone its user has. A deleted attempt
+-- keeps its count (moved to deleted_attempts, and left in the zones' counts: the money was spent) and leaves the
+-- ready-time histograms. The shared advisory lock lets a zone's first fill (which takes it exclusively) see every
+-- attempt either committed or not yet counted, never half.
 CREATE FUNCTION usage_rollup_on_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tz text;
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM pg_advisory_xact_lock_shared(hashtextextended('sora-usage:' || OLD.user_id, 0));
+    -- When the user is being deleted, everything of theirs goes: nothing to keep.
+    IF EXISTS (SELECT 1 FROM "user" WHERE id = OLD.user_id) THEN
+      INSERT INTO deleted_attempts AS d (user_id, slot, model, size, seconds, status, error_code, create_outcome, produced, count)
+      VALUES (OLD.user_id, date_bin('15 minutes', OLD.requested_at, timestamptz '2000-01-01 00:00:00+00'), OLD.model, OLD.size,
+              OLD.seconds, OLD.status, coalesce(OLD.error_code, ''), OLD.create_outcome, OLD.progress >= 100, 1)
+      ON CONFLICT (user_id, slot, model, size, seconds, status, error_code, create_outcome, produced)
+      DO UPDATE SET count = d.count + 1;
+    END IF;
+    FOR tz IN SELECT time_zone FROM usage_time_zones WHERE user_id = OLD.user_id LOOP
+      PERFORM usage_ready_add(OLD, tz, -1);
+    END LOOP;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
     PERFORM pg_advisory_xact_lock_shared(hashtextextended('sora-usage:' || OLD.user_id, 0));
     FOR tz IN SELECT time_zone FROM usage_time_zones WHERE user_id = OLD.user_id LOOP
-      PERFORM usage_rollup_add(OLD, tz, -1);
+      PERFORM usage_count_add(OLD, tz, -1);
+      PERFORM usage_ready_add(OLD, tz, -1);
     END LOOP;
   END IF;
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM pg_advisory_xact_lock_shared(hashtextextended('sora-usage:' || NEW.user_id, 0));
-    FOR tz IN SELECT time_zone FROM usage_time_zones WHERE user_id = NEW.user_id LOOP
-      PERFORM usage_rollup_add(NEW, tz, 1);
-    END LOOP;
-  END IF;
+  PERFORM pg_advisory_xact_lock_shared(hashtextextended('sora-usage:' || NEW.user_id, 0));
+  FOR tz IN SELECT time_zone FROM usage_time_zones WHERE user_id = NEW.user_id LOOP
+    PERFORM usage_count_add(NEW, tz, 1);
+    PERFORM usage_ready_add(NEW, tz, 1);
+  END LOOP;
   RETURN NULL;
 END $$;
 --> statement-breakpoint

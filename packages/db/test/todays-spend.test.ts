@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertGeneration, soraGenerations, type Database } from '../src';
+import { insertGeneration, soraGenerations, videos, type Database } from '../src';
 import { attemptsTodayQuery, listAttemptsToday } from '../src/queries/todays-spend';
 import { executeRows } from '../src/rows';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
@@ -64,6 +64,17 @@ describe(`today's spending (${testDbKind()})`, () => {
     expect(today).toContainEqual(expect.objectContaining({ status: 'failed', progress: 100, errorCode: null, createOutcome: 'pending', count: 1 }));
   });
 
+  it("still counts a deleted video's attempts: deleting cannot make room under the cap", async () => {
+    const video = await createVideo(db, userId);
+    for (const seconds of [12, 12]) {
+      await insertGeneration(db, { videoId: video.id, userId, attempt: ++attempts, status: 'completed', progress: 100, prompt: 'p', model: 'sora-2', size: '720x1280', seconds });
+    }
+    const before = await listAttemptsToday(db, userId);
+    await db.delete(videos).where(eq(videos.id, video.id));
+    expect(await listAttemptsToday(db, userId)).toEqual(expect.arrayContaining(before));
+    expect((await listAttemptsToday(db, userId)).find((group) => group.seconds === 12)).toMatchObject({ status: 'completed', progress: 100, count: 2 });
+  });
+
   it('counts alike attempts as one group, progress only as whether it reached 100', async () => {
     const video = await createVideo(db, userId);
     for (const progress of [10, 55, 99]) {
@@ -78,7 +89,7 @@ describe(`today's spending (${testDbKind()})`, () => {
       await tx.execute(sql`set local enable_seqscan = off`);
       return executeRows<Record<string, string>>(
         tx,
-        sql`explain ${attemptsTodayQuery(tx, userId)}`,
+        sql`explain ${attemptsTodayQuery(userId)}`,
       );
     });
     expect(rows.map((row) => Object.values(row).join(' ')).join('\n')).toContain(

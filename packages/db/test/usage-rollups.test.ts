@@ -166,10 +166,20 @@ describe(`usage rollups (${testDbKind()})`, () => {
     // A second zone filled now agrees too, and deleting a video (its attempts cascade) leaves both true.
     await ensureUsageTimeZone(db, userId, 'America/Los_Angeles');
     await expectRollupsTrue(db, userId, 'America/Los_Angeles');
+    const total = async (zone: string) =>
+      (await listUsageDays(db, { userId, timeZone: zone, sinceDay: FAR_PAST })).reduce((sum, row) => sum + row.count, 0);
+    expect(await total('Asia/Kolkata')).toBe(7);
     await db.delete(videos).where(eq(videos.id, video.id));
     await expectRollupsTrue(db, userId, 'Asia/Kolkata');
     const afterDelete = await expectRollupsTrue(db, userId, 'America/Los_Angeles');
+    // The deleted video's two attempts still count (the money was spent); its ready time leaves the histogram.
+    expect(await total('Asia/Kolkata')).toBe(7);
+    expect(await total('America/Los_Angeles')).toBe(7);
     expect(afterDelete.readyRolled['sora-2 720x1280']).toEqual({ count: 2, sumMs: 200_000 });
+    // A zone filled after the delete counts them too.
+    await ensureUsageTimeZone(db, userId, 'Pacific/Chatham');
+    await expectRollupsTrue(db, userId, 'Pacific/Chatham');
+    expect(await total('Pacific/Chatham')).toBe(7);
   });
 
   it(`keeps ${MAX_USAGE_TIME_ZONES} zones per user, dropping the one used longest ago with its rows`, async () => {
@@ -231,7 +241,8 @@ describe(`usage rollups (${testDbKind()})`, () => {
     const left = await executeRows<{ n: number | string }>(
       db,
       sql`select (select count(*) from usage_days where user_id = ${userId}) + (select count(*) from usage_ready_days where user_id = ${userId})
-               + (select count(*) from usage_time_zones where user_id = ${userId}) as "n"`,
+               + (select count(*) from usage_time_zones where user_id = ${userId})
+               + (select count(*) from deleted_attempts where user_id = ${userId}) as "n"`,
     );
     expect(Number(left[0]!.n)).toBe(0);
   });

@@ -146,6 +146,25 @@ describe('daily spend cap', () => {
     expect(await ada.caller.sora.spendToday()).toEqual({ spentUsd: 0.8, capUsd: 1.2, remainingUsd: 0.4 });
   });
 
+  it('keeps counting the attempts of videos the user deleted: deleting cannot make room under the cap', async () => {
+    const ada = await h.signUp('ada');
+    const finished = await video(ada, 'Finished [sim:duration=200]', 8);
+    await ada.caller.sora.generate({ videoId: finished.id });
+    await pollStatus(ada.caller, finished.id, ['completed']);
+    const reset = await video(ada, `Reset then deleted ${LONG}`, 4);
+    await ada.caller.sora.generate({ videoId: reset.id });
+    await ada.caller.sora.reset({ videoId: reset.id });
+    await ada.caller.videos.delete({ videoId: finished.id });
+    await ada.caller.videos.delete({ videoId: reset.id });
+
+    // $0.80 + $0.40 spent and deleted: the cap is still used up, and the usage page still shows the money.
+    expect(await ada.caller.sora.spendToday()).toEqual({ spentUsd: 1.2, capUsd: 1.2, remainingUsd: 0 });
+    const next = await video(ada, `After deleting ${LONG}`, 4);
+    await expect(ada.caller.sora.generate({ videoId: next.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const { summary } = await ada.caller.usage.report({ days: 7, timeZone: 'UTC' });
+    expect(summary.rangeSpentUsd).toBe(1.2);
+  });
+
   it('refuses sora.createAndGenerate over the cap without leaving an empty "Not started" video behind', async () => {
     const ada = await h.signUp('ada');
     const started = await ada.caller.sora.createAndGenerate({ prompt: `Twelve seconds ${LONG}`, model: 'sora-2', size: '720x1280', seconds: 12 });

@@ -1,5 +1,6 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
-import { soraGenerations, type GenerationStatus } from '../schema';
+import { sql, type SQL } from 'drizzle-orm';
+import { executeRows } from '../rows';
+import type { GenerationStatus } from '../schema';
 import type { Database } from '../types';
 
 /**
@@ -28,35 +29,27 @@ export async function lockUserSpending(tx: Database, userId: string): Promise<vo
 }
 
 /**
- * The attempts the user requested since 00:00 UTC today by the database clock, grouped by what the spend rule needs
- * to know (core's `countsTowardSpend` decides which count: the rule lives in the pure domain). Grouped in the
- * database, so a user with a thousand attempts today costs a handful of rows, not a thousand.
+ * The attempts the user requested since 00:00 UTC today by the database clock, those of deleted videos included,
+ * grouped by what the spend rule needs to know (core's `countsTowardSpend` decides which count: the rule lives in the
+ * pure domain). Grouped in the database, so a user with a thousand attempts today costs a handful of rows.
  */
 export async function listAttemptsToday(db: Database, userId: string): Promise<AttemptToday[]> {
-  const rows = await attemptsTodayQuery(db, userId);
-  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  const rows = await executeRows<Omit<AttemptToday, 'count' | 'seconds' | 'progress'> & Record<'count' | 'seconds' | 'progress', number | string>>(
+    db,
+    attemptsTodayQuery(userId),
+  );
+  return rows.map((row) => ({ ...row, seconds: Number(row.seconds), progress: Number(row.progress), count: Number(row.count) }));
 }
 
 /** The query itself, unexecuted, so a test can check its plan (sora_generations_user_requested_idx). */
-export function attemptsTodayQuery(db: Database, userId: string) {
-  return db
-    .select({
-      model: soraGenerations.model,
-      size: soraGenerations.size,
-      seconds: soraGenerations.seconds,
-      status: soraGenerations.status,
-      errorCode: soraGenerations.errorCode,
-      createOutcome: soraGenerations.createOutcome,
-      progress: sql<number>`(case when ${soraGenerations.progress} >= 100 then 100 else 0 end)::int`.as('produced'),
-      count: sql<number | string>`count(*)`.as('count'),
-    })
-    .from(soraGenerations)
-    .where(
-      and(
-        eq(soraGenerations.userId, userId),
-        gte(soraGenerations.requestedAt, sql`date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`),
-      ),
-    )
-    // Positional 7: the progress case above.
-    .groupBy(soraGenerations.model, soraGenerations.size, soraGenerations.seconds, soraGenerations.status, soraGenerations.errorCode, soraGenerations.createOutcome, sql`7`);
+export function attemptsTodayQuery(userId: string): SQL {
+  const midnight = sql`date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`;
+  return sql`select model, size, seconds, status, "errorCode", "createOutcome", progress, sum(count) as "count"
+    from (select model, size, seconds, status, error_code as "errorCode", create_outcome as "createOutcome",
+                 case when progress >= 100 then 100 else 0 end as progress, 1 as count
+          from sora_generations where user_id = ${userId} and requested_at >= ${midnight}
+          union all
+          select model, size, seconds, status, nullif(error_code, ''), create_outcome, case when produced then 100 else 0 end, count
+          from deleted_attempts where user_id = ${userId} and slot >= ${midnight}) attempt
+    group by model, size, seconds, status, "errorCode", "createOutcome", progress`;
 }

@@ -55,12 +55,16 @@ export async function ensureUsageTimeZone(db: Database, userId: string, timeZone
       sql`insert into usage_time_zones (user_id, time_zone) values (${userId}, ${zone}) on conflict do nothing returning time_zone as "zone"`,
     );
     if (inserted.length === 0) return false;
+    // The attempts there are, and those of deleted videos (their slot's local day is the attempt's).
     await tx.execute(sql`
       insert into usage_days (user_id, time_zone, day, model, size, seconds, status, error_code, create_outcome, produced, count)
-      select ${userId}, ${zone}, day, model, size, seconds, status, error_code, create_outcome, produced, count(*)
+      select ${userId}, ${zone}, day, model, size, seconds, status, error_code, create_outcome, produced, sum(count)
       from (select (requested_at at time zone ${zone})::date as day, model, size, seconds, status,
-                   coalesce(error_code, '') as error_code, create_outcome, progress >= 100 as produced
-            from sora_generations where user_id = ${userId}) attempt
+                   coalesce(error_code, '') as error_code, create_outcome, progress >= 100 as produced, 1 as count
+            from sora_generations where user_id = ${userId}
+            union all
+            select (slot at time zone ${zone})::date, model, size, seconds, status, error_code, create_outcome, produced, count
+            from deleted_attempts where user_id = ${userId}) attempt
       group by day, model, size, seconds, status, error_code, create_outcome, produced`);
     await tx.execute(sql`
       insert into usage_ready_days (user_id, time_zone, day, model, size, buckets)

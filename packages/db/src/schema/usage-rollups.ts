@@ -103,3 +103,34 @@ export const usageReadyDays = pgTable(
   },
   (t) => [primaryKey({ name: 'usage_ready_days_pk', columns: [t.userId, t.timeZone, t.day, t.model, t.size] }), ofTimeZone('usage_ready_days', t)],
 );
+
+/**
+ * The attempts of deleted videos, as counts: deleting a video removes its attempts, but not the money they cost. The
+ * daily cap and the usage page add these, so deleting finished videos cannot make room under the cap. Written by the
+ * delete trigger (migration 0011); `slot` is `requested_at` rounded down to 15 minutes, which every time zone's
+ * midnight falls on, so the slot's local day is the attempt's.
+ */
+export const deletedAttempts = pgTable(
+  'deleted_attempts',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    slot: timestamptz('slot').notNull(),
+    model: text('model').notNull(),
+    size: text('size').notNull(),
+    seconds: integer('seconds').notNull(),
+    status: generationStatus('status').notNull(),
+    /** '' for none, as in `usage_days`. */
+    errorCode: text('error_code').notNull(),
+    createOutcome: text('create_outcome').notNull(),
+    produced: boolean('produced').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'deleted_attempts_pk',
+      columns: [t.userId, t.slot, t.model, t.size, t.seconds, t.status, t.errorCode, t.createOutcome, t.produced],
+    }),
+  ],
+);
