@@ -13,13 +13,14 @@ import { statusDuringDownload } from './scenarios/status-during-download';
 import { statusThroughput } from './scenarios/status-throughput';
 import { sweep } from './scenarios/sweep';
 import { usageQueries } from './scenarios/usage-queries';
+import { watchLag } from './scenarios/watch-lag';
 import { workerSoak } from './scenarios/worker-soak';
 import type { Scenario, ScenarioResult } from './scenario';
 import { dropAllDatabases } from './support/database';
 import { stopAll } from './support/processes';
 import { fmt } from './support/stats';
 
-const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak, statusDuringDownload];
+const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak, watchLag, statusDuringDownload];
 
 const HEADER = [
   '| Scenario | Measured | In-run baseline | Ratio | Other ratios | Goal | Met |',

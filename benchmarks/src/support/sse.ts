@@ -12,7 +12,13 @@ export interface Subscriber {
   close(): void;
 }
 
-export function subscribe(url: string, headers: Record<string, string>, agent: http.Agent): Subscriber {
+export function subscribe(
+  url: string,
+  headers: Record<string, string>,
+  agent: http.Agent,
+  /** Called with each data message's payload and its arrival time (Date.now(), to compare with other processes). */
+  onData?: (data: string, arrivedAtMs: number) => void,
+): Subscriber {
   const received = new Map<string, number>();
   let markReady: () => void = () => {};
   let fail: (error: Error) => void = () => {};
@@ -41,15 +47,18 @@ export function subscribe(url: string, headers: Record<string, string>, agent: h
           end = buffer.indexOf('\n\n');
           let id: string | null = null;
           let event: string | null = null;
+          let data = '';
           for (const line of message.split('\n')) {
             if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
           }
           if (event === 'serialized-error') {
             // tRPC ends a refused subscription this way (a cap, a lost session): waiting for data would hang.
             fail(new Error(`subscription refused: ${message.replace(/^.*data:\s*/s, '').slice(0, 300)}`));
           } else if (event === null || event === 'message') {
             if (id !== null && !received.has(id)) received.set(id, now);
+            if (onData && data) onData(data, Date.now());
             markReady();
           }
         }
