@@ -6,7 +6,15 @@ import { Registry } from 'prom-client';
 import { createAuth, type RateLimitRule } from './auth';
 import { createFsBlobStore, type BlobStore } from './blob';
 import { createVideoChangeHub } from './events';
-import { createBackgroundDownloads, createLeaseOwnerFactory, createRefresher, DEFAULT_GENERATION_SETTINGS, type GenerationDeps, type GenerationSettings } from './generations';
+import {
+  createBackgroundDownloads,
+  createLeaseOwnerFactory,
+  createRefresher,
+  createWatchedVideos,
+  DEFAULT_GENERATION_SETTINGS,
+  type GenerationDeps,
+  type GenerationSettings,
+} from './generations';
 import { createMetrics, type Metrics } from './metrics';
 import { DEFAULT_OUTGOING_WEBHOOK_SETTINGS, resolveWithSystem, type OutgoingWebhookSettings } from './outgoing-webhooks';
 import { createOpenAIProvider, createUpstreamBudget, withUpstreamBudget } from './provider';
@@ -16,6 +24,8 @@ import { createUserRateLimits, type RateLimitSettings } from './rate-limits/user
 import type { AppServices, ProviderInfo, Readiness } from './trpc/context';
 
 const DEFAULT_UPSTREAM_RPM = 120;
+/** Two of the web page's 3 s polls and then some: a page that is closed stops costing upstream calls soon. */
+const DEFAULT_WATCHED_LINGER_MS = 10_000;
 
 export interface AppServicesOptions {
   database: DbHandle;
@@ -37,6 +47,11 @@ export interface AppServicesOptions {
   signUpRateLimit?: RateLimitRule;
   /** Show unexpected errors' own messages to callers (development); unset masks them, as production must. */
   exposeErrors?: boolean;
+  /**
+   * How long a video someone asked about stays watched (refreshed here every `statusFreshnessMs`) after the last
+   * request; an open stream for it keeps it watched. Default 10 s; 0 leaves freshness to the requests themselves.
+   */
+  watchedLingerMs?: number;
   /** Per-user request limits; unset ones keep DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimitSettings>;
   /** The PostgreSQL URL when `database` is PostgreSQL: per-user limits are then counted there, across instances. */
@@ -77,6 +92,14 @@ export async function createAppServices(
   const backgroundDownloads = createBackgroundDownloads(generations);
   const videoChanges = createVideoChangeHub(database, logger.child({ component: 'changes' }));
   await videoChanges.start();
+  const refresh = createRefresher(generations, { background: backgroundDownloads });
+  const watched = createWatchedVideos({
+    refresh,
+    db: database.db,
+    logger: logger.child({ component: 'watched' }),
+    freshForMs: generations.settings.statusFreshnessMs,
+    lingerMs: options.watchedLingerMs ?? DEFAULT_WATCHED_LINGER_MS,
+  });
 
   const storage = storageReadiness(blobs.kind, database.kind);
   const readiness = async (): Promise<Readiness> => {
@@ -104,7 +127,8 @@ export async function createAppServices(
     readiness,
     version: options.version,
     generations,
-    refresh: createRefresher(generations, { background: backgroundDownloads }),
+    refresh,
+    watched,
     videoChanges,
     exposeErrors: options.exposeErrors ?? false,
     rateLimits: createUserRateLimits(options.rateLimits, rateLimitStore),
@@ -112,6 +136,7 @@ export async function createAppServices(
     outgoingWebhooks: { settings: { ...DEFAULT_OUTGOING_WEBHOOK_SETTINGS, ...options.outgoingWebhooks }, resolve: resolveWithSystem },
   };
   const close = async () => {
+    watched.close();
     await backgroundDownloads.close();
     await videoChanges.stop();
     await rateLimitStore?.close();

@@ -16,3 +16,13 @@ export function isRefreshDue(state: RefreshDueState, dbNowMs: number, freshForMs
   if (state.leaseUntil && state.leaseUntil.getTime() >= dbNowMs) return false;
   return !state.lastPolledAt || state.lastPolledAt.getTime() <= dbNowMs - freshForMs;
 }
+
+/**
+ * How long until `isRefreshDue` could turn true for an active generation, by the database clock: when its lease ends,
+ * or when its stored state stops being fresh. 0 when it is due now.
+ */
+export function msUntilRefreshDue(state: RefreshDueState, dbNowMs: number, freshForMs: number): number {
+  const leaseLeftMs = state.leaseUntil ? state.leaseUntil.getTime() - dbNowMs + 1 : 0;
+  const freshLeftMs = state.lastPolledAt ? state.lastPolledAt.getTime() + freshForMs - dbNowMs : 0;
+  return Math.max(0, leaseLeftMs, freshLeftMs);
+}

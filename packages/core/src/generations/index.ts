@@ -17,3 +17,4 @@ export { deriveVideo } from './derive-video';
 export { cancelAutoRetry } from './cancel-auto-retry';
 export { deleteVideo, retryVideo } from './video-actions';
 export { createBackgroundDownloads, type BackgroundDownloads } from './background-downloads';
+export { createWatchedVideos, type WatchedVideos } from './watched-videos';

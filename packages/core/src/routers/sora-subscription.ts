@@ -60,6 +60,8 @@ export const onUpdateProcedure = protectedProcedure
     const { catalog } = ctx.generations.settings;
 
     const changes = ctx.videoChanges.subscribe(userId);
+    // A stream for one video is someone watching it: keep it fresh from here while the stream is open.
+    const unwatch = videoId ? ctx.watched.hold(userId, videoId) : () => {};
     try {
       let cursor = input.lastEventId
         ? Number(input.lastEventId)
@@ -96,6 +98,7 @@ export const onUpdateProcedure = protectedProcedure
         }
       }
     } finally {
+      unwatch();
       changes.close();
       ctx.releaseSlot();
     }

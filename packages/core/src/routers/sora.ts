@@ -89,6 +89,8 @@ export const soraRouter = {
       const withThumbnail = isThumbnailRetryDue(generationStateFromVideo(ctx.video), new Date()) ? await retryThumbnail(ctx.generations, ctx.video.id) : null;
       return toStatusView(withThumbnail ?? ctx.video);
     }
+    // Someone is looking: this process keeps the video fresh while they do, whatever their own polling rhythm.
+    ctx.watched.touch(ctx.user.id, ctx.video.id);
     // A status request only looks: what it finds is recorded as a background check, not as the owner's doing. The row
     // the ownership check read decides whether asking upstream is due at all.
     const refreshed = await ctx.refresh(ctx.video.id, {

@@ -2,7 +2,7 @@ import type { Database } from '@sora-monitor/db';
 import type { Logger } from 'pino';
 import type { Auth, RequestUser } from '../auth';
 import type { VideoChangeHub } from '../events';
-import type { GenerationDeps, Refresher } from '../generations';
+import type { GenerationDeps, Refresher, WatchedVideos } from '../generations';
 import type { OutgoingWebhookSettings, ResolveHost } from '../outgoing-webhooks';
 import type { UserCaps } from '../rate-limits/user-caps';
 import type { UserRateLimits } from '../rate-limits/user-rate-limits';
@@ -29,6 +29,8 @@ export interface AppServices {
   version: string;
   generations: GenerationDeps;
   refresh: Refresher;
+  /** The videos someone is looking at, kept fresh from this process while they are. */
+  watched: WatchedVideos;
   videoChanges: VideoChangeHub;
   /** Whether callers may see an unexpected error's own message; false in production (see errorFormatter). */
   exposeErrors: boolean;

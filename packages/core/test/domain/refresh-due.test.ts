@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRefreshDue, type RefreshDueState } from '../../src/domain';
+import { isRefreshDue, msUntilRefreshDue, type RefreshDueState } from '../../src/domain';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const at = (msAgo: number) => new Date(NOW - msAgo);
@@ -32,5 +32,23 @@ describe('isRefreshDue', () => {
       expect(isRefreshDue(state({ status, lastPolledAt: null }), NOW, 0)).toBe(false);
     }
     expect(isRefreshDue(state({ status: 'queued', lastPolledAt: null }), NOW, 0)).toBe(true);
+  });
+});
+
+describe('msUntilRefreshDue', () => {
+  const active = state({ lastPolledAt: null });
+
+  it('is 0 when a refresh is due now', () => {
+    expect(msUntilRefreshDue(active, NOW, 5_000)).toBe(0);
+    expect(msUntilRefreshDue({ ...active, lastPolledAt: at(6_000) }, NOW, 5_000)).toBe(0);
+  });
+
+  it('waits out the freshness of the stored state, by the database clock', () => {
+    expect(msUntilRefreshDue({ ...active, lastPolledAt: at(2_000) }, NOW, 5_000)).toBe(3_000);
+  });
+
+  it('waits out a live lease, whichever ends later', () => {
+    expect(msUntilRefreshDue({ ...active, lastPolledAt: at(6_000), leaseUntil: at(-10_000) }, NOW, 5_000)).toBe(10_001);
+    expect(msUntilRefreshDue({ ...active, lastPolledAt: at(1_000), leaseUntil: at(500) }, NOW, 5_000)).toBe(4_000);
   });
 });

@@ -105,6 +105,11 @@ export async function startHarness(
     rateLimits?: Partial<RateLimitSettings>;
     /** Sees the text of every statement the services send (statement counting). */
     onQuery?: (sql: string) => void;
+    /**
+     * Keep watched videos fresh from the services (the product's default is 10 s). Off here: most tests count the
+     * upstream calls their own requests make.
+     */
+    watchedLingerMs?: number;
   } = {},
 ): Promise<Harness> {
   const closers: Array<() => Promise<void>> = [];
@@ -137,6 +142,7 @@ export async function startHarness(
         logger,
         version: 'test',
         settings: { statusFreshnessMs: 0, ...settings },
+        watchedLingerMs: options.watchedLingerMs ?? 0,
         // Tests make far more upstream calls per minute than a real upstream allows; the budget is not under test here.
         upstreamRequestsPerMinute: 1_000_000,
         signUpRateLimit: { windowSec: 60, max: 10_000 },

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, startHarness, waitUntil, type Harness, type TestUser } from './harness';
+
+/*
+ * Watched videos (generations/watched-videos.ts): a status request or an open stream for one video keeps it fresh
+ * from the server every `statusFreshnessMs`, whatever the client's own rhythm, and stops once nobody looks.
+ */
+
+const FRESH_MS = 500;
+const LINGER_MS = 1_200;
+const LONG = '[sim:duration=120000]';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ settings: { statusFreshnessMs: FRESH_MS }, watchedLingerMs: LINGER_MS });
+});
+afterAll(() => h?.close());
+
+async function generating(user: TestUser, prompt: string) {
+  const video = await user.caller.videos.create({ prompt: `${prompt} ${LONG}` });
+  await user.caller.sora.generate({ videoId: video.id });
+  const { generation } = await user.caller.videos.get({ videoId: video.id });
+  return { videoId: video.id, jobId: generation.jobId! };
+}
+
+const upstreamGets = (jobId: string) =>
+  h.sim.requests().filter((entry) => entry.method === 'GET' && entry.path === `/v1/videos/${jobId}`).length;
+
+const unwatched = () => waitUntil(() => Promise.resolve(h.services.watched.size()), (size) => size === 0, { timeoutMs: 20_000 });
+
+describe('watched videos', () => {
+  it('keeps a video someone asked about fresh with no further request, then lets it go', async () => {
+    const ada = await h.signUp('ada');
+    const { videoId, jobId } = await generating(ada, 'Asked about once');
+    await ada.caller.sora.status({ videoId });
+    const afterRequest = upstreamGets(jobId);
+
+    // No more requests: the server asks upstream on its own, once the stored state is no longer fresh.
+    await waitUntil(() => Promise.resolve(upstreamGets(jobId)), (gets) => gets >= afterRequest + 1);
+    const { generation } = await ada.caller.videos.get({ videoId });
+    expect(generation.status).toMatch(/queued|in_progress/);
+
+    // Nobody asked for longer than the linger: it stops, and upstream hears nothing more about it.
+    await unwatched();
+    const stopped = upstreamGets(jobId);
+    await sleep(FRESH_MS * 3);
+    expect(upstreamGets(jobId)).toBe(stopped);
+  });
+
+  it('keeps a video fresh as long as a stream watches it, and stops after the stream closes', async () => {
+    const bob = await h.signUp('bob');
+    const { videoId, jobId } = await generating(bob, 'Streamed');
+    const controller = new AbortController();
+    const iterator = (await h.callerFor(bob, { signal: controller.signal }).sora.onUpdate({ videoId }))[Symbol.asyncIterator]();
+    const first = iterator.next(); // the stream starts (and takes its hold) on the first pull
+    await first;
+    const opened = upstreamGets(jobId);
+
+    // Well past the linger with no status request: the open stream alone keeps it watched.
+    await waitUntil(() => Promise.resolve(upstreamGets(jobId)), (gets) => gets >= opened + 5, { timeoutMs: 20_000 });
+    expect(h.services.watched.size()).toBeGreaterThanOrEqual(1);
+
+    controller.abort();
+    await iterator.return?.();
+    await unwatched();
+    const stopped = upstreamGets(jobId);
+    await sleep(FRESH_MS * 3);
+    expect(upstreamGets(jobId)).toBe(stopped);
+  });
+
+  it('asks upstream about once per freshness period however many requests and streams watch one video', async () => {
+    const cy = await h.signUp('cy');
+    const { videoId, jobId } = await generating(cy, 'Crowded');
+    const controllers = Array.from({ length: 5 }, () => new AbortController());
+    const streams = await Promise.all(
+      controllers.map(async (controller) => (await h.callerFor(cy, { signal: controller.signal }).sora.onUpdate({ videoId }))[Symbol.asyncIterator]()),
+    );
+    await Promise.all(streams.map((stream) => stream.next()));
+    const start = upstreamGets(jobId);
+    const startedAt = Date.now();
+    // About fifty status requests a second for 3 s on top of the streams.
+    while (Date.now() - startedAt < 3_000) {
+      await Promise.all(Array.from({ length: 5 }, () => cy.caller.sora.status({ videoId })));
+      await sleep(100);
+    }
+    const elapsedPeriods = (Date.now() - startedAt) / FRESH_MS;
+    // One ask per period that ended (the requests themselves refresh a stale row too, through the same claim).
+    expect(upstreamGets(jobId) - start).toBeLessThanOrEqual(Math.ceil(elapsedPeriods) + 1);
+    for (const controller of controllers) controller.abort();
+    for (const stream of streams) await stream.return?.(undefined);
+    await unwatched();
+  });
+});
