@@ -23,7 +23,14 @@ const POLL_EVERY_MS = 2_000;
 interface Watch {
   requests: number;
   failures: number;
+  /** What the failures were: an HTTP status, or the error's code or name. */
+  failureKinds: Map<string, number>;
   latenciesMs: number[];
+}
+
+function countFailure(into: Watch, kind: string) {
+  into.failures++;
+  into.failureKinds.set(kind, (into.failureKinds.get(kind) ?? 0) + 1);
 }
 
 /** One client: a status request every 2 s on its own phase, until `endAt`. */
@@ -44,9 +51,10 @@ async function watch(
     try {
       const response = await fetch(url, { headers: { cookie: session.cookie } });
       await response.arrayBuffer();
-      if (!response.ok) into.failures++;
-    } catch {
-      into.failures++;
+      if (!response.ok) countFailure(into, `HTTP ${response.status}`);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      countFailure(into, cause?.code ?? (error as Error).name);
     }
     into.requests++;
     into.latenciesMs.push(performance.now() - started);
@@ -125,8 +133,8 @@ async function measure(
       );
       const startAt = Date.now() + 1_000;
       const endAt = startAt + windowMs;
-      const one: Watch = { requests: 0, failures: 0, latenciesMs: [] };
-      const many: Watch = { requests: 0, failures: 0, latenciesMs: [] };
+      const one: Watch = { requests: 0, failures: 0, failureKinds: new Map(), latenciesMs: [] };
+      const many: Watch = { requests: 0, failures: 0, failureKinds: new Map(), latenciesMs: [] };
       await Promise.all([
         watch(sessions[0]!, single, Math.random() * POLL_EVERY_MS, startAt, endAt, one),
         ...Array.from({ length: clients }, (_, i) =>
@@ -137,7 +145,7 @@ async function measure(
       const getsOne = (await upstreamGets(simulator.origin, jobs.single, startAt, endAt)) / minutes;
       const getsMany = (await upstreamGets(simulator.origin, jobs.crowd, startAt, endAt)) / minutes;
       if (many.failures > 0 || one.failures > 0)
-        log(`status requests that failed: ${many.failures + one.failures}`);
+        log(`status requests that failed: ${many.failures + one.failures} (${[...many.failureKinds, ...one.failureKinds].map(([kind, n]) => `${kind}: ${n}`).join(', ')})`);
       log(`  ${fmt(getsMany)} vs ${fmt(getsOne)} upstream GET/job/min`);
       return { getsOne, getsMany, one, many, minutes };
     },
@@ -167,8 +175,9 @@ export const coalescing: Scenario = {
           ? `; with STATUS_FRESHNESS_MS=30000: ${fmt(longFresh.getsMany)} vs ${fmt(longFresh.getsOne)} GET/job/min, ratio ` +
             `${fmt(ratio(longFresh.getsMany, longFresh.getsOne))}`
           : ''),
-      goal: 'ratio 1.0, absolute ≤ 2/min',
-      met: headline <= 1.05 && getsMany <= 2 && getsOne <= 2,
+      // Issue 16, P1: upstream cost depends on the job, not on the crowd; a watched job about every 5 s.
+      goal: 'ratio ≤ 1.05; ≤ 12.5 GET/job/min while watched',
+      met: headline <= 1.05 && getsMany <= 12.5 && getsOne <= 12.5,
       setup:
         `${INSTANCES} instances (ROLE=all, defaults: POLL_INTERVAL_MS 30 s, STATUS_FRESHNESS_MS 5 s), ${clients} + 1 clients every ` +
         `${POLL_EVERY_MS / 1000} s for ${windowMs / 1000} s, both jobs watched at once; "per-request proxy" = status requests actually ` +

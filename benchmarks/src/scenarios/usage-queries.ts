@@ -56,10 +56,7 @@ async function timedReport(database: BenchDatabase, userId: string): Promise<num
   await ensureUsageTimeZone(db, userId, TIME_ZONE);
   const rollup = { userId, timeZone: TIME_ZONE };
   const [groups] = await Promise.all([
-    listUsageDays(db, {
-      ...rollup,
-      sinceDay: window.firstDay < window.monthStart ? window.firstDay : window.monthStart,
-    }),
+    listUsageDays(db, { ...rollup, sinceDay: window.countsFrom }),
     listUsageReadyBuckets(db, { ...rollup, sinceDay: window.firstDay }),
     listAttemptsToday(db, userId),
   ]);

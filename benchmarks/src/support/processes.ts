@@ -227,6 +227,9 @@ export async function startServerProcess(options: {
         RATE_LIMIT_STATUS_PER_MIN: '0',
         RATE_LIMIT_CONTENT_PER_MIN: '0',
         DAILY_SPEND_CAP_USD: 'off',
+        // Every benchmark client connects from 127.0.0.1: the per-address connection cap (200) would reset the
+        // crowd's connections (1,000 pollers, 1,000 subscribers), which is not what is measured.
+        MAX_CONNECTIONS_PER_IP: '0',
         ...options.env,
       },
       // The "listening" line is logged at info; at warn, readiness is the health route answering.

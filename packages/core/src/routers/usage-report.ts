@@ -44,10 +44,7 @@ export async function usageReport(
   await ensureUsageTimeZone(db, args.userId, args.timeZone);
   const rollup = { userId: args.userId, timeZone: args.timeZone };
   const [groups, readyBuckets, attemptsToday] = await Promise.all([
-    listUsageDays(db, {
-      ...rollup,
-      sinceDay: window.firstDay < window.monthStart ? window.firstDay : window.monthStart,
-    }),
+    listUsageDays(db, { ...rollup, sinceDay: window.countsFrom }),
     listUsageReadyBuckets(db, { ...rollup, sinceDay: window.firstDay }),
     listAttemptsToday(db, args.userId),
   ]);
