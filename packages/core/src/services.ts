@@ -9,6 +9,7 @@ import { createVideoChangeHub } from './events';
 import {
   createBackgroundDownloads,
   createLeaseOwnerFactory,
+  createPollSchedule,
   createRefresher,
   createWatchedVideos,
   DEFAULT_GENERATION_SETTINGS,
@@ -76,17 +77,25 @@ export async function createAppServices(
   if (!blobs) throw new Error('createAppServices needs a blob store: pass `blobs` or `blobDir`');
   const rateLimitStore = options.rateLimitDatabaseUrl ? createPostgresRateLimitStore(options.rateLimitDatabaseUrl) : undefined;
   // On PostgreSQL the upstream budget belongs to the API key, shared by every instance; on PGlite (one process) to it.
+  const upstreamRpm = options.upstreamRequestsPerMinute ?? DEFAULT_UPSTREAM_RPM;
   const budget = createUpstreamBudget(
-    options.upstreamRequestsPerMinute ?? DEFAULT_UPSTREAM_RPM,
+    upstreamRpm,
     rateLimitStore ? { store: rateLimitStore, key: upstreamBudgetKey(options.openai) } : undefined,
   );
+  const settings = { ...DEFAULT_GENERATION_SETTINGS, ...options.settings };
   const generations: GenerationDeps = {
     db: database.db,
     provider: withUpstreamBudget(createOpenAIProvider({ client: options.openai }), budget, metrics.provider),
     blobs,
     logger: logger.child({ component: 'generations' }),
-    settings: { ...DEFAULT_GENERATION_SETTINGS, ...options.settings },
+    settings,
     nextLeaseOwner: createLeaseOwnerFactory(),
+    pollSchedule: createPollSchedule({
+      db: database.db,
+      logger: logger.child({ component: 'schedule' }),
+      requestsPerMinute: upstreamRpm,
+      stuckTimeoutMs: settings.stuckTimeoutMs,
+    }),
   };
   // Finished videos found by status requests and webhooks are stored in the background (cut short on close).
   const backgroundDownloads = createBackgroundDownloads(generations);

@@ -108,7 +108,8 @@ export interface ScheduleSettings {
 /**
  * When the poller should look at a generation again: adaptive while it is tracking, backing off (honouring
  * retry-after) while upstream is unavailable or a download is retried, never when it is finished (except to try a
- * missing thumbnail again).
+ * missing thumbnail again). Never sooner than `spacingMs` (see `pollSpacing`): the upstream budget shared by every
+ * active generation decides how often each one may be asked, whatever its own cadence would like.
  */
 export function nextPollAt(
   now: Date,
@@ -116,6 +117,7 @@ export function nextPollAt(
   outcome: RefreshOutcome | null,
   settings: Pick<ScheduleSettings, 'pollIntervalMs'>,
   random: () => number = Math.random,
+  spacingMs = 0,
 ): Date | null {
   // A completed video is polled no more; only a missing thumbnail may be tried again later.
   if (outcome?.kind === 'completed') return outcome.thumbnailRetryAt ?? null;
@@ -124,10 +126,10 @@ export function nextPollAt(
   if (outcome && (outcome.kind === 'temporarily_unavailable' || outcome.kind === 'download_retry')) {
     const retryAfterMs = outcome.kind === 'temporarily_unavailable' ? outcome.retryAfterMs : null;
     const delay = unavailableRetryDelayMs(outcome.pollFailures, retryAfterMs, { baseMs: minMs, capMs: settings.pollIntervalMs * 10, random });
-    return new Date(now.getTime() + delay);
+    return new Date(now.getTime() + Math.max(delay, spacingMs));
   }
   const delay = nextPollDelayMs({ ...state, minMs, maxMs, defaultMs: settings.pollIntervalMs });
-  return delay === null ? null : new Date(now.getTime() + delay);
+  return delay === null ? null : new Date(now.getTime() + Math.max(delay, spacingMs));
 }
 
 /**

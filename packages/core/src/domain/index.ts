@@ -16,6 +16,7 @@ export * from './progress';
 export * from './reset';
 export * from './edit-prompt';
 export * from './refresh-due';
+export * from './poll-spacing';
 export * from './start';
 export * from './state';
 export * from './status';

@@ -23,7 +23,7 @@ export async function confirmJob(
       expiresAt: job.expiresAt,
       reconciled: options.reconciled,
       now,
-      firstPollAt: nextPollAt(now, { status: 'queued', progress: 0 }, null, deps.settings, deps.random),
+      firstPollAt: nextPollAt(now, { status: 'queued', progress: 0 }, null, deps.settings, deps.random, deps.pollSchedule?.spacingMs()),
     },
   );
   const committed = await commitPlannedChange(

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BlobStore } from '../blob';
 import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from '../domain';
 import type { VideoProvider } from '../provider';
+import type { PollSchedule } from './poll-schedule';
 
 export interface GenerationSettings {
   /** A status request asks upstream only when the stored state is older than this. */
@@ -42,6 +43,8 @@ export interface GenerationDeps {
   settings: GenerationSettings;
   nextLeaseOwner: () => string;
   random?: () => number;
+  /** Spreads each generation's polls so that all of them together fit the upstream budget; none: no floor. */
+  pollSchedule?: PollSchedule;
 }
 
 export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {

@@ -18,3 +18,4 @@ export { cancelAutoRetry } from './cancel-auto-retry';
 export { deleteVideo, retryVideo } from './video-actions';
 export { createBackgroundDownloads, type BackgroundDownloads } from './background-downloads';
 export { createWatchedVideos, type WatchedVideos } from './watched-videos';
+export { createPollSchedule, type PollSchedule } from './poll-schedule';

@@ -205,7 +205,7 @@ async function applyObservation(
       ...(isPoll ? { lastPolledAt: now } : {}),
       lastPollError: pollError,
       upstreamAnsweringSince,
-      nextPollAt: nextPollAt(now, next, outcome, deps.settings, deps.random),
+      nextPollAt: nextPollAt(now, next, outcome, deps.settings, deps.random, deps.pollSchedule?.spacingMs()),
       ...(autoRetryAt ? { autoRetryAt } : {}),
       ...(keepLease ? {} : { leaseOwner: null, leaseUntil: null }),
     },

@@ -1,5 +1,6 @@
 import { withCallSignal, withDownloadSignal } from './call-signal';
 import type { VideoProvider } from './types';
+import type { UpstreamPriority } from './upstream-budget';
 
 /**
  * The provider with `signal` on every status and content call (creates are never cut: their outcome would be lost).
@@ -10,8 +11,18 @@ export function abortableProvider(provider: VideoProvider, signal: AbortSignal):
   return {
     create: (params, options) => provider.create(params, options),
     findCreated: (params, since, known) => provider.findCreated(params, since, known),
-    retrieve: (jobId, options) => withCallSignal([options?.signal, signal], (own) => provider.retrieve(jobId, { signal: own })),
+    retrieve: (jobId, options) => withCallSignal([options?.signal, signal], (own) => provider.retrieve(jobId, { ...options, signal: own })),
     download: (jobId, variant, options) =>
-      withDownloadSignal([options?.signal, signal], (own) => provider.download(jobId, variant, { signal: own })),
+      withDownloadSignal([options?.signal, signal], (own) => provider.download(jobId, variant, { ...options, signal: own })),
+  };
+}
+
+/** The provider with every status and content call made at `priority` (the poller's calls wait behind a user's). */
+export function atPriority(provider: VideoProvider, priority: UpstreamPriority): VideoProvider {
+  return {
+    create: (params, options) => provider.create(params, options),
+    findCreated: (params, since, known) => provider.findCreated(params, since, known),
+    retrieve: (jobId, options) => provider.retrieve(jobId, { ...options, priority }),
+    download: (jobId, variant, options) => provider.download(jobId, variant, { ...options, priority }),
   };
 }

@@ -1,4 +1,4 @@
-import type { UpstreamBudget } from './upstream-budget';
+import type { UpstreamBudget, UpstreamPriority } from './upstream-budget';
 import type { CreateResult, UpstreamFailure, VideoProvider } from './types';
 
 export interface ProviderObserver {
@@ -26,9 +26,13 @@ function retryAfterOf(result: unknown): number | null {
  */
 export function withUpstreamBudget(provider: VideoProvider, budget: UpstreamBudget, observer: ProviderObserver = {}): VideoProvider {
   const wrap =
-    <A extends unknown[], R>(operation: keyof VideoProvider, call: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(
+      operation: keyof VideoProvider,
+      call: (...args: A) => Promise<R>,
+      priorityOf: (...args: A) => UpstreamPriority | undefined = () => undefined,
+    ) =>
     async (...args: A): Promise<R> => {
-      const waited = await budget.acquire();
+      const waited = await budget.acquire(priorityOf(...args));
       if (waited > 0) observer.onBudgetWait?.(waited);
       const started = Date.now();
       const result = await call(...args);
@@ -41,8 +45,8 @@ export function withUpstreamBudget(provider: VideoProvider, budget: UpstreamBudg
   return {
     create: (params, options) => retryRateLimitedCreate(() => create(params, options), budget, options?.signal),
     findCreated: wrap('findCreated', provider.findCreated.bind(provider)),
-    retrieve: wrap('retrieve', provider.retrieve.bind(provider)),
-    download: wrap('download', provider.download.bind(provider)),
+    retrieve: wrap('retrieve', provider.retrieve.bind(provider), (_jobId, options) => options?.priority),
+    download: wrap('download', provider.download.bind(provider), (_jobId, _variant, options) => options?.priority),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { UpstreamPriority } from './upstream-budget';
+
 /** A video as the upstream reports it, with times as Dates and nothing SDK-specific. */
 export interface UpstreamVideo {
   id: string;
@@ -56,6 +58,12 @@ export type DownloadResult =
   | { kind: 'stream'; body: ReadableStream<Uint8Array>; contentType: string; contentLength: number | null }
   | UpstreamFailure;
 
+/** Per call: what can cut it short, and who it is for (the upstream budget serves interactive callers first). */
+export interface CallOptions {
+  signal?: AbortSignal;
+  priority?: UpstreamPriority;
+}
+
 /** Everything the product needs from an OpenAI-Videos-compatible endpoint. */
 export interface VideoProvider {
   create(params: CreateVideoParams, options?: { signal?: AbortSignal }): Promise<CreateResult>;
@@ -64,6 +72,6 @@ export interface VideoProvider {
    * `since`, and not one of `knownJobIds` (jobs already tied to other attempts).
    */
   findCreated(params: CreateVideoParams, since: Date, knownJobIds: ReadonlySet<string>): Promise<UpstreamVideo | null | UpstreamFailure>;
-  retrieve(jobId: string, options?: { signal?: AbortSignal }): Promise<RetrieveResult>;
-  download(jobId: string, variant: ContentVariant, options?: { signal?: AbortSignal }): Promise<DownloadResult>;
+  retrieve(jobId: string, options?: CallOptions): Promise<RetrieveResult>;
+  download(jobId: string, variant: ContentVariant, options?: CallOptions): Promise<DownloadResult>;
 }

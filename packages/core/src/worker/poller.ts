@@ -2,7 +2,7 @@ import { claimDueVideos, listDueThumbnailRetries, releaseVideoLease, type Video 
 import pLimit from 'p-limit';
 import { refreshClaimed, retryThumbnail, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
-import { abortableProvider } from '../provider';
+import { abortableProvider, atPriority } from '../provider';
 import { abortableDelay } from './abortable-delay';
 import { createDoorbell } from './doorbell';
 import { startDueRetries } from './auto-retry';
@@ -49,7 +49,8 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
   const controller = new AbortController();
   /** Aborted only when stop()'s grace period runs out: cuts the upstream calls in flight short. */
   const cutShort = new AbortController();
-  const workDeps: GenerationDeps = { ...deps, provider: abortableProvider(deps.provider, cutShort.signal) };
+  // The schedule's calls wait behind a user's in the upstream budget: a poll can always go a little later.
+  const workDeps: GenerationDeps = { ...deps, provider: atPriority(abortableProvider(deps.provider, cutShort.signal), 'background') };
   const random = deps.random ?? Math.random;
   let loop: Promise<void> | null = null;
   let nextSweepAt = 0;

@@ -1,6 +1,6 @@
 import { createTestDatabase, testDbKind, type TestDatabase } from '@sora-monitor/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUpstreamBudget } from '../../src/provider';
+import { createUpstreamBudget, tokenBatchLimit } from '../../src/provider';
 import { createPostgresRateLimitStore, type RateLimitStore } from '../../src/rate-limits/postgres-store';
 
 /*
@@ -15,6 +15,16 @@ const openStore = () => {
   const store = createPostgresRateLimitStore(database.url);
   stores.push(store);
   return store;
+};
+/** A store whose counter statements are counted (every consume and block is one). */
+const countingStore = () => {
+  const store = openStore();
+  const counted = { statements: 0 };
+  const query = store.client.query.bind(store.client);
+  return {
+    counted,
+    store: { ...store, client: { query: (q: Parameters<typeof query>[0]) => ((counted.statements += 1), query(q)) } },
+  };
 };
 
 describe.runIf(testDbKind() === 'postgres')('the shared upstream budget', () => {
@@ -60,5 +70,22 @@ describe.runIf(testDbKind() === 'postgres')('the shared upstream budget', () => 
     await hearing.pauseFor(300);
     expect(await elsewhere.acquire()).toBeLessThan(250);
     expect(await hearing.acquire()).toBeGreaterThanOrEqual(150);
+  });
+
+  it('takes a burst from the counter in batches: one statement for many requests, never past the budget', async () => {
+    const key = 'api-key-digest-e';
+    // 300 a minute: batches of up to 10. Two instances, 200 requests each asked at once: 400 asked, 300 allowed.
+    expect(tokenBatchLimit(300)).toBe(10);
+    const first = countingStore();
+    const second = countingStore();
+    const budgets = [createUpstreamBudget(300, { store: first.store, key }), createUpstreamBudget(300, { store: second.store, key })];
+    let granted = 0;
+    const asks = budgets.flatMap((budget) => Array.from({ length: 200 }, () => budget.acquire().then(() => (granted += 1))));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Exactly the budget: the last batch that did not fit whole got the part that did.
+    expect(granted).toBe(300);
+    // 300 requests in batches of 10, and a refused batch per instance: about 32 statements, not 300 (one each).
+    expect(first.counted.statements + second.counted.statements).toBeLessThanOrEqual(40);
+    void Promise.allSettled(asks);
   });
 });

@@ -41,4 +41,18 @@ describe('createUpstreamBudget', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(caller).toEqual({ settled: true, waited: 120 });
   });
+
+  it('serves a user\'s call before the poller\'s when both wait for the next minute', async () => {
+    const budget = createUpstreamBudget(2);
+    await Promise.all([budget.acquire(), budget.acquire('background')]);
+    const order: string[] = [];
+    const poller = budget.acquire('background').then(() => order.push('background'));
+    const user = budget.acquire('interactive').then(() => order.push('interactive'));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(order).toEqual([]);
+    // The window turns: two requests for the new minute, the user's first although the poller asked first.
+    await vi.advanceTimersByTimeAsync(1_001);
+    await Promise.all([poller, user]);
+    expect(order).toEqual(['interactive', 'background']);
+  });
 });
