@@ -12,6 +12,7 @@ import { fanOut } from './scenarios/fan-out';
 import { statusDuringDownload } from './scenarios/status-during-download';
 import { statusThroughput } from './scenarios/status-throughput';
 import { sweep } from './scenarios/sweep';
+import { upstreamBudget } from './scenarios/upstream-budget';
 import { usageQueries } from './scenarios/usage-queries';
 import { watchLag } from './scenarios/watch-lag';
 import { workerSoak } from './scenarios/worker-soak';
@@ -20,7 +21,7 @@ import { dropAllDatabases } from './support/database';
 import { stopAll } from './support/processes';
 import { fmt } from './support/stats';
 
-const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak, watchLag, statusDuringDownload];
+const SCENARIOS: Scenario[] = [coalescing, statusThroughput, downloadMemory, downloadMemoryS3, sweep, fanOut, claimScaling, usageQueries, workerSoak, watchLag, statusDuringDownload, upstreamBudget];
 
 const HEADER = [
   '| Scenario | Measured | In-run baseline | Ratio | Other ratios | Goal | Met |',
