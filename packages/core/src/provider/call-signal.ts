@@ -44,7 +44,7 @@ export async function withDownloadSignal(
 }
 
 /** `body` as it is, calling `settled` once when it ends, fails or is cancelled. */
-function onceSettled(body: ReadableStream<Uint8Array>, settled: () => void): ReadableStream<Uint8Array> {
+export function onceSettled(body: ReadableStream<Uint8Array>, settled: () => void): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -6,3 +6,4 @@ export { createUpstreamBudget, tokenBatchLimit, type UpstreamBudget, type Upstre
 export { withUpstreamBudget, type ProviderObserver } from './budgeted-provider';
 export { withCallSignal, withDownloadSignal } from './call-signal';
 export { abortableProvider, atPriority } from './abortable-provider';
+export { withUpstreamCallSlots } from './upstream-slots';

@@ -2,7 +2,7 @@ import { claimDueVideos, listDueThumbnailRetries, releaseVideoLease, type Video 
 import pLimit from 'p-limit';
 import { refreshClaimed, retryThumbnail, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
-import { abortableProvider, atPriority } from '../provider';
+import { abortableProvider, atPriority, withUpstreamCallSlots } from '../provider';
 import { abortableDelay } from './abortable-delay';
 import { createDoorbell } from './doorbell';
 import { startDueRetries } from './auto-retry';
@@ -12,7 +12,10 @@ import { sweepStuckGenerations } from './sweep-stuck';
 export interface PollerOptions {
   /** Generations leased per claim. */
   batchSize: number;
-  /** Upstream refreshes in flight at once (the shared budget still caps the rate). */
+  /**
+   * Upstream calls in flight at once, a download until its body has been read (the shared budget still caps the
+   * rate). Twice as many refreshes may be under way: a refresh's database write holds no upstream slot.
+   */
   concurrency: number;
   /** How often to look for due work when the last claim was not full. */
   tickMs: number;
@@ -36,6 +39,9 @@ export interface Poller {
 /** The longest pause after failed iterations (a database outage): also bounds how late work resumes after it. */
 const MAX_FAILURE_BACKOFF_MS = 5_000;
 
+/** Refreshes under way per upstream slot: one asking upstream while another writes what it heard. */
+const REFRESHES_PER_UPSTREAM_SLOT = 2;
+
 export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrency: 8, tickMs: 1_000, sweepIntervalMs: 60_000 };
 
 /**
@@ -45,12 +51,18 @@ export const DEFAULT_POLLER_OPTIONS: PollerOptions = { batchSize: 50, concurrenc
  * Every dependency comes in through `deps`.
  */
 export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, options: PollerOptions = DEFAULT_POLLER_OPTIONS): Poller {
-  const limit = pLimit(options.concurrency);
+  // The slot is the upstream call, not the refresh: while one refresh writes what it heard, the next one asks.
+  const refreshesInFlight = options.concurrency * REFRESHES_PER_UPSTREAM_SLOT;
+  const limit = pLimit(refreshesInFlight);
+  const upstreamSlots = pLimit(options.concurrency);
   const controller = new AbortController();
   /** Aborted only when stop()'s grace period runs out: cuts the upstream calls in flight short. */
   const cutShort = new AbortController();
   // The schedule's calls wait behind a user's in the upstream budget: a poll can always go a little later.
-  const workDeps: GenerationDeps = { ...deps, provider: atPriority(abortableProvider(deps.provider, cutShort.signal), 'background') };
+  const workDeps: GenerationDeps = {
+    ...deps,
+    provider: atPriority(withUpstreamCallSlots(abortableProvider(deps.provider, cutShort.signal), upstreamSlots), 'background'),
+  };
   const random = deps.random ?? Math.random;
   let loop: Promise<void> | null = null;
   let nextSweepAt = 0;
@@ -157,7 +169,7 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
       if (claimed < options.batchSize) await abortableDelay(waitMs, controller.signal);
       // More may be due: claim again as soon as every claimed refresh has a slot and a slot is free, not when the
       // slowest refresh of the batch (a long download) has finished. Claimed work never waits long in the queue.
-      while (!controller.signal.aborted && (waiting > 0 || running >= options.concurrency)) {
+      while (!controller.signal.aborted && (waiting > 0 || running >= refreshesInFlight)) {
         await slotFreed.wait(controller.signal);
       }
     }

@@ -136,15 +136,17 @@ describe('the poller', () => {
     const started = await Promise.all([
       h.startVideo('First in line [sim:duration=20] [sim:slow-download=1200]'),
       h.startVideo('Second in line [sim:duration=20] [sim:slow-download=1200]'),
+      h.startVideo('Third in line [sim:duration=20] [sim:slow-download=1200]'),
     ]);
     const ids = started.map((video) => video.id);
     for (const video of started) await h.upstreamFinished(video.soraJobId!);
     await h.makeDue();
-    // One at a time: the second waits out the first's downloads (video and thumbnail), longer than a lease.
+    // One status call at a time, two refreshes under way: the third waits out the first two's downloads (video and
+    // thumbnail), longer than a lease.
     const pass = h.poller({ concurrency: 1 }, shortLeases).runOnce();
     let passing = true;
     void pass.finally(() => (passing = false));
-    // The pass has leased both (one statement); from now on a rival worker keeps trying to take them.
+    // The pass has leased all three (one statement); from now on a rival worker keeps trying to take them.
     await waitUntil(
       () => Promise.all(ids.map((id) => h.video(id))),
       (rows) => rows.every((row) => row.leaseOwner !== null),
