@@ -1,9 +1,9 @@
 import type { AppContext, AppServices } from '@sora-monitor/core';
 import { appRouter } from '@sora-monitor/core';
 import { MAX_BATCH_SIZE, REFERENCE_IMAGE_MAX_BASE64_LENGTH } from '@sora-monitor/core/domain';
-import { rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
+import { createSharedUserRecheck, rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { registerAuthRoutes } from './http/auth-routes';
@@ -18,6 +18,7 @@ import { retryAfterHeader } from './http/rate-limit-reply';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerRequestLog } from './http/request-log';
 import { registerSpa } from './http/spa';
+import { registerSubscriptionStream } from './http/subscription-stream';
 import { registerWebhookRoute } from './http/webhook-route';
 
 export interface AppDeps {
@@ -72,30 +73,31 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/trpc/')) route.bodyLimit = TRPC_BODY_LIMIT;
   });
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: MAX_BATCH_SIZE,
-      createContext: async ({ req }): Promise<AppContext> => {
-        const headers = toFetchHeaders(req.headers);
-        return {
-          ...services,
-          headers,
-          requestId: req.id,
-          // Context creation runs before the procedures' error mapping: a database outage is a 503 here too.
-          user: await resolveRequestUser(services.auth, headers).catch(rethrowDatabaseUnavailable),
-          reauthenticate: () => resolveRequestUser(services.auth, headers),
-          logger: logger.child({ reqId: req.id }),
-        };
-      },
-      // 429s (and 503s) carry `retry-after`; the body has the same wait as data.appError.retryAfterMs.
-      responseMeta: retryAfterHeader,
-      onError({ path, error, ctx }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.logger ?? logger).error({ err: error, path }, 'tRPC procedure failed');
-      },
-    } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
-  });
+  const recheckUser = createSharedUserRecheck(services.auth);
+  const createContext = async (req: FastifyRequest): Promise<AppContext> => {
+    const headers = toFetchHeaders(req.headers);
+    return {
+      ...services,
+      headers,
+      requestId: req.id,
+      // Context creation runs before the procedures' error mapping: a database outage is a 503 here too.
+      user: await resolveRequestUser(services.auth, headers).catch(rethrowDatabaseUnavailable),
+      reauthenticate: () => recheckUser(headers),
+      logger: logger.child({ reqId: req.id }),
+    };
+  };
+  const trpcOptions = {
+    router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
+    createContext: ({ req }) => createContext(req),
+    // 429s (and 503s) carry `retry-after`; the body has the same wait as data.appError.retryAfterMs.
+    responseMeta: retryAfterHeader,
+    onError({ path, error, ctx }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') (ctx?.logger ?? logger).error({ err: error, path }, 'tRPC procedure failed');
+    },
+  } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'];
+  await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  registerSubscriptionStream(app, trpcOptions, createContext);
 
   await registerSpa(app, webDistDir, { serveSourceMaps });
   return app;

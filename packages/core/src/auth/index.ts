@@ -8,5 +8,6 @@ export {
   type CreatedApiToken,
 } from './api-tokens';
 export { resolveRequestUser, type RequestUser } from './resolve-request-user';
+export { createSharedUserRecheck } from './shared-recheck';
 export { API_TOKEN_NAME_MAX_LENGTH, API_TOKEN_PREFIX } from './api-token-format';
 export { toFetchHeaders } from './request-headers';

@@ -106,6 +106,9 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen' | 'db'>, lo
         pending = true;
         resolveWait?.();
       };
+      // A stream waits with the same signal every time: listened to once, not once per wait (a change wakes them all).
+      let listenedSignal: AbortSignal | undefined;
+      const endWait = () => resolveWait?.();
       const wakers = byUser.get(userId) ?? new Set();
       wakers.add(wake);
       byUser.set(userId, wakers);
@@ -116,20 +119,24 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen' | 'db'>, lo
             pending = false;
             return Promise.resolve();
           }
+          if (signal && signal !== listenedSignal) {
+            listenedSignal?.removeEventListener('abort', endWait);
+            listenedSignal = signal;
+            signal.addEventListener('abort', endWait, { once: true });
+          }
           return new Promise<void>((resolve) => {
             const timer = timeoutMs === undefined ? null : setTimeout(() => done(), timeoutMs);
             const done = () => {
               pending = false;
               resolveWait = null;
               if (timer) clearTimeout(timer);
-              signal?.removeEventListener('abort', done);
               resolve();
             };
             resolveWait = done;
-            signal?.addEventListener('abort', done, { once: true });
           });
         },
         close() {
+          listenedSignal?.removeEventListener('abort', endWait);
           wakers.delete(wake);
           if (wakers.size === 0) {
             byUser.delete(userId);

@@ -7,12 +7,21 @@ import { latestEventId } from '../generations';
 import { toTRPCError } from '../trpc/errors';
 import type { AppContext } from '../trpc/context';
 import { protectedProcedure, SSE_PING_INTERVAL_MS } from '../trpc/init';
-import { toEventView, toVideoView } from './views';
+import { changeMessages } from './change-messages';
+import { toVideoView } from './views';
 
 /** How often an open stream looks again while the database is unreachable. */
 const DATABASE_RETRY_MS = 1_000;
 /** A sign-out (or a revoked token) ends an open stream within one ping interval. */
 const SESSION_RECHECK_MS = SSE_PING_INTERVAL_MS;
+/** A wait's timer may fire this much before the clock says the check is due (timers run on the loop's cached time). */
+const TIMER_SLACK_MS = 100;
+
+/**
+ * Checks fall on one clock shared by every stream (multiples of the interval), not each stream's own start: the streams
+ * of one session then ask together and share one lookup (ctx.reauthenticate), instead of a thousand spread out.
+ */
+const nextSessionCheckAfter = (nowMs: number) => (Math.floor(nowMs / SESSION_RECHECK_MS) + 1) * SESSION_RECHECK_MS;
 
 async function assertStillSignedIn(ctx: Pick<AppContext, 'reauthenticate'>, userId: string): Promise<void> {
   // A failed lookup (the database away: better-auth then throws without the cause) is no evidence of a sign-out.
@@ -71,24 +80,22 @@ export const onUpdateProcedure = protectedProcedure
         const current = await getVideoForUser(ctx.db, userId, videoId);
         if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
       }
-      let sessionCheckedAt = Date.now();
+      let sessionCheckAt = nextSessionCheckAfter(Date.now());
       while (!signal?.aborted) {
         try {
           // Shared with every other subscriber of this user at the same cursor (one read per change, not one each).
-          const { events, videos } = await ctx.videoChanges.read(userId, cursor, videoId);
-          for (const event of events) {
-            const video = videos.get(event.videoId);
-            if (video)
-              yield tracked(String(event.id), { event: toEventView(event), video: toVideoView(catalog, video) });
+          const page = await ctx.videoChanges.read(userId, cursor, videoId);
+          for (const message of changeMessages(page, catalog)) {
+            if (message.data) yield tracked(message.id, message.data);
             // Moved past only once handed out: if the stream fails before (database gone), this event is read again.
-            cursor = event.id;
+            cursor = message.eventId;
           }
           // A page held back by an older open transaction has the hub ring everyone again shortly (read shares it).
-          const untilSessionCheck = Math.max(0, sessionCheckedAt + SESSION_RECHECK_MS - Date.now());
-          if (events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck);
-          if (!signal?.aborted && Date.now() - sessionCheckedAt >= SESSION_RECHECK_MS) {
+          const untilSessionCheck = Math.max(0, sessionCheckAt - Date.now());
+          if (page.events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck);
+          if (!signal?.aborted && Date.now() >= sessionCheckAt - TIMER_SLACK_MS) {
             await assertStillSignedIn(ctx, userId);
-            sessionCheckedAt = Date.now();
+            sessionCheckAt = nextSessionCheckAfter(Date.now() + TIMER_SLACK_MS);
           }
         } catch (error) {
           if (!isDatabaseUnavailableError(error)) throw error;

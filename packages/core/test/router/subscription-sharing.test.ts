@@ -57,6 +57,8 @@ describe('sora.onUpdate sharing', () => {
       expect(id).toBe(String(committed!.eventIds[0]));
       expect(data.video.title).toBe('Seen by every tab');
     }
+    // Built once for all of them: the very same message object (the SSE writer then serializes it once).
+    expect(new Set(delivered.map((result) => (result.value as unknown as [string, object])[1])).size).toBe(1);
     // One read rings all 20 at once. On PostgreSQL a page can be held back by any open transaction on the server (other
     // test files included); then the hub rings everyone again every 250 ms, still one shared read per round, so the
     // bound is rounds, not streams (unshared, each round would cost 20 reads).

@@ -1,0 +1,77 @@
+import { request, type ClientRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { commitVideoChange } from '@sora-monitor/db';
+import { waitUntil } from '@sora-monitor/core/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startHttpApp, type HttpApp, type SignedIn } from './support/http-app';
+
+/*
+ * One change watched by many open streams of one user, over HTTP through the real app: the message is built and
+ * serialized once and the same bytes go to every stream (per-stream work is one socket write). Counted, not timed.
+ */
+
+const STREAMS = 20;
+let h: HttpApp;
+let port: number;
+
+beforeAll(async () => {
+  h = await startHttpApp({ services: { userCaps: { subscriptionsPerUser: STREAMS, apiTokensPerUser: 10 } } });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (h.app.server.address() as AddressInfo).port;
+});
+afterAll(() => h?.close());
+
+/** A raw SSE stream of sora.onUpdate for one video: everything it has received so far, as text. */
+function openStream(user: SignedIn, videoId: string): { text: () => string; request: ClientRequest } {
+  let text = '';
+  const input = encodeURIComponent(JSON.stringify({ videoId }));
+  const req = request(
+    { host: '127.0.0.1', port, path: `/trpc/sora.onUpdate?input=${input}`, headers: { cookie: user.cookie, accept: 'text/event-stream' } },
+    (response) => {
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('error', () => undefined);
+    },
+  );
+  req.on('error', () => undefined);
+  req.end();
+  return { text: () => text, request: req };
+}
+
+/** The SSE message with this id, exactly as sent (`data:` and `id:` lines). */
+const messageWithId = (text: string, id: string) => new RegExp(`data: [^\\n]*\\nid: ${id}\\n`).exec(text)?.[0];
+
+describe('sora.onUpdate over HTTP, many streams of one user', () => {
+  it(`serializes one change once for ${STREAMS} streams and sends them all the same message`, async () => {
+    const ada = await h.signUp('ada');
+    const video = await h.trpcData<{ id: string }>(ada, 'mutation', 'videos.create', { prompt: 'Watched in twenty tabs' });
+    const streams = Array.from({ length: STREAMS }, () => openStream(ada, video.id));
+    try {
+      // Each gets the current state first (its own message: its cursor), then waits for changes.
+      await waitUntil(async () => streams.every((stream) => stream.text().includes('\nid: ')), (all) => all, { timeoutMs: 10_000 });
+
+      const serializing = vi.spyOn(JSON, 'stringify');
+      const committed = await commitVideoChange(h.database.handle.db, {
+        videoId: video.id,
+        userId: ada.id,
+        generationId: null,
+        actor: 'system',
+        expect: { status: 'not_started', jobId: null },
+        set: { title: 'Seen by every tab' },
+        events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'one change', data: null }],
+      });
+      const eventId = String(committed!.eventIds[0]);
+      await waitUntil(async () => streams.every((stream) => messageWithId(stream.text(), eventId)), (all) => all, { timeoutMs: 10_000 });
+      const ofThisChange = serializing.mock.calls.filter(([value]) => (value as { event?: { id?: unknown } } | null)?.event?.id === Number(eventId));
+      serializing.mockRestore();
+
+      const sent = new Set(streams.map((stream) => messageWithId(stream.text(), eventId)));
+      expect(sent.size).toBe(1);
+      expect([...sent][0]).toContain('"title":"Seen by every tab"');
+      // Once for all streams (one per stream before the message was shared).
+      expect(ofThisChange).toHaveLength(1);
+    } finally {
+      for (const stream of streams) stream.request.destroy();
+    }
+  });
+});
