@@ -5,5 +5,5 @@ export type * from './types';
 export { createUpstreamBudget, tokenBatchLimit, type UpstreamBudget, type UpstreamPriority } from './upstream-budget';
 export { withUpstreamBudget, type ProviderObserver } from './budgeted-provider';
 export { withCallSignal, withDownloadSignal } from './call-signal';
-export { abortableProvider, atPriority } from './abortable-provider';
-export { withUpstreamCallSlots } from './upstream-slots';
+export { abortableProvider, withCallDefaults } from './abortable-provider';
+export { downloadInSlot, inSlot } from './upstream-slots';

@@ -1,3 +1,4 @@
+import type { LimitFunction } from 'p-limit';
 import type { UpstreamPriority } from './upstream-budget';
 
 /** A video as the upstream reports it, with times as Dates and nothing SDK-specific. */
@@ -62,6 +63,11 @@ export type DownloadResult =
 export interface CallOptions {
   signal?: AbortSignal;
   priority?: UpstreamPriority;
+  /**
+   * The request itself runs in one of these (a download until its body has been read): the wait for the budget
+   * before it, and whatever the caller does with the answer after it, hold no slot.
+   */
+  slots?: LimitFunction;
 }
 
 /** Everything the product needs from an OpenAI-Videos-compatible endpoint. */

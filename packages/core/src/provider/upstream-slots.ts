@@ -1,36 +1,35 @@
 import type { LimitFunction } from 'p-limit';
 import { onceSettled } from './call-signal';
-import type { DownloadResult, VideoProvider } from './types';
+import type { DownloadResult } from './types';
+
+/** Runs one upstream request in a slot when there are slots, as it is otherwise. */
+export function inSlot<T>(slots: LimitFunction | undefined, request: () => Promise<T>): Promise<T> {
+  return slots ? slots(request) : request();
+}
 
 /**
- * The provider with at most `slots` status and content calls upstream at once; a download keeps its slot until its
- * body has been read to the end, has failed or was cancelled. Only the call holds a slot, not what its caller does
- * with the answer (the database write after a poll), so the next call starts while that write is under way.
+ * The same for a download, whose body is still arriving when the request returns: its slot is kept until the body
+ * has been read to the end, has failed or was cancelled.
  */
-export function withUpstreamCallSlots(provider: VideoProvider, slots: LimitFunction): VideoProvider {
-  return {
-    create: (params, options) => provider.create(params, options),
-    findCreated: (params, since, known) => provider.findCreated(params, since, known),
-    retrieve: (jobId, options) => slots(() => provider.retrieve(jobId, options)),
-    download: (jobId, variant, options) =>
-      new Promise<DownloadResult>((resolve, reject) => {
-        void slots(async () => {
-          let result: DownloadResult;
-          try {
-            result = await provider.download(jobId, variant, options);
-          } catch (error) {
-            reject(error);
-            return;
-          }
-          if (result.kind !== 'stream') {
-            resolve(result);
-            return;
-          }
-          let release = () => {};
-          const bodySettled = new Promise<void>((settle) => (release = settle));
-          resolve({ ...result, body: onceSettled(result.body, release) });
-          await bodySettled;
-        });
-      }),
-  };
+export function downloadInSlot(slots: LimitFunction | undefined, request: () => Promise<DownloadResult>): Promise<DownloadResult> {
+  if (!slots) return request();
+  return new Promise<DownloadResult>((resolve, reject) => {
+    void slots(async () => {
+      let result: DownloadResult;
+      try {
+        result = await request();
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      if (result.kind !== 'stream') {
+        resolve(result);
+        return;
+      }
+      let release = () => {};
+      const bodySettled = new Promise<void>((settle) => (release = settle));
+      resolve({ ...result, body: onceSettled(result.body, release) });
+      await bodySettled;
+    });
+  });
 }

@@ -2,7 +2,7 @@ import { claimDueVideos, listDueThumbnailRetries, releaseVideoLease, type Video 
 import pLimit from 'p-limit';
 import { refreshClaimed, retryThumbnail, type GenerationDeps } from '../generations';
 import type { Metrics } from '../metrics';
-import { abortableProvider, atPriority, withUpstreamCallSlots } from '../provider';
+import { abortableProvider, withCallDefaults } from '../provider';
 import { abortableDelay } from './abortable-delay';
 import { createDoorbell } from './doorbell';
 import { startDueRetries } from './auto-retry';
@@ -13,8 +13,8 @@ export interface PollerOptions {
   /** Generations leased per claim. */
   batchSize: number;
   /**
-   * Upstream calls in flight at once, a download until its body has been read (the shared budget still caps the
-   * rate). Twice as many refreshes may be under way: a refresh's database write holds no upstream slot.
+   * Upstream requests in flight at once, a download until its body has been read (the shared budget still caps the
+   * rate). Twice as many refreshes may be under way: a refresh's budget wait and database write hold no slot.
    */
   concurrency: number;
   /** How often to look for due work when the last claim was not full. */
@@ -58,10 +58,11 @@ export function createPoller(deps: GenerationDeps & { metrics?: Metrics }, optio
   const controller = new AbortController();
   /** Aborted only when stop()'s grace period runs out: cuts the upstream calls in flight short. */
   const cutShort = new AbortController();
-  // The schedule's calls wait behind a user's in the upstream budget: a poll can always go a little later.
+  // The schedule's calls wait behind a user's in the upstream budget (a poll can always go a little later), and only
+  // the request itself takes an upstream slot: not the wait for the budget before it, nor the write after it.
   const workDeps: GenerationDeps = {
     ...deps,
-    provider: atPriority(withUpstreamCallSlots(abortableProvider(deps.provider, cutShort.signal), upstreamSlots), 'background'),
+    provider: withCallDefaults(abortableProvider(deps.provider, cutShort.signal), { priority: 'background', slots: upstreamSlots }),
   };
   const random = deps.random ?? Math.random;
   let loop: Promise<void> | null = null;

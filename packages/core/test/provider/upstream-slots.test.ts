@@ -1,13 +1,11 @@
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
-import { withUpstreamCallSlots, type DownloadResult, type RetrieveResult, type VideoProvider } from '../../src/provider';
+import { downloadInSlot, inSlot, type DownloadResult } from '../../src/provider';
 
 /*
- * The poller's upstream slots: a call holds one while it is upstream (a download until its body is read), and gives
- * it back the moment it answers, so the caller's database write does not keep the next call waiting.
+ * The poller's upstream slots: a request holds one while it is upstream (a download until its body is read), and
+ * gives it back the moment it answers, so the caller's database write does not keep the next request waiting.
  */
-
-const video = (id: string): RetrieveResult => ({ kind: 'video', video: { id, status: 'in_progress', progress: 50 } as never });
 
 function bodyOf(bytes: number[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -18,60 +16,51 @@ function bodyOf(bytes: number[]): ReadableStream<Uint8Array> {
   });
 }
 
-/** A provider whose calls are logged when they start; downloads answer with a one-chunk body. */
-function loggingProvider(started: string[]): VideoProvider {
-  return {
-    create: () => Promise.reject(new Error('not used')),
-    findCreated: () => Promise.reject(new Error('not used')),
-    retrieve: async (jobId) => {
-      started.push(`retrieve ${jobId}`);
-      return video(jobId);
-    },
-    download: async (jobId): Promise<DownloadResult> => {
-      started.push(`download ${jobId}`);
-      if (jobId === 'gone') return { kind: 'not_found', message: 'gone' } as never;
-      return { kind: 'stream', body: bodyOf([1, 2, 3]), contentType: 'video/mp4', contentLength: 3 };
-    },
-  };
-}
+const streamed = (): Promise<DownloadResult> =>
+  Promise.resolve({ kind: 'stream', body: bodyOf([1, 2, 3]), contentType: 'video/mp4', contentLength: 3 });
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-describe('withUpstreamCallSlots', () => {
-  it('gives a status call\'s slot back when it answers: the caller\'s own work after it holds none', async () => {
+describe('upstream slots', () => {
+  it("give a request's slot back when it answers: the caller's own work after it holds none", async () => {
+    const slots = pLimit(1);
     const started: string[] = [];
-    const provider = withUpstreamCallSlots(loggingProvider(started), pLimit(1));
     let releaseWrite = () => {};
     const write = new Promise<void>((resolve) => (releaseWrite = resolve));
     // The first refresh heard its answer and is now "writing" (still running); the second may already ask.
-    const first = provider.retrieve('a').then(() => write);
-    await provider.retrieve('b');
-    expect(started).toEqual(['retrieve a', 'retrieve b']);
+    const first = inSlot(slots, async () => started.push('a')).then(() => write);
+    await inSlot(slots, async () => started.push('b'));
+    expect(started).toEqual(['a', 'b']);
     releaseWrite();
     await first;
   });
 
-  it('holds a download\'s slot until its body has been read, then lets the next call go', async () => {
+  it("hold a download's slot until its body has been read, then let the next request go", async () => {
+    const slots = pLimit(1);
     const started: string[] = [];
-    const provider = withUpstreamCallSlots(loggingProvider(started), pLimit(1));
-    const download = await provider.download('big', 'video');
-    const next = provider.retrieve('next');
+    const download = await downloadInSlot(slots, () => (started.push('download'), streamed()));
+    const next = inSlot(slots, async () => started.push('next'));
     await tick();
-    expect(started).toEqual(['download big']);
+    expect(started).toEqual(['download']);
     if (download.kind !== 'stream') throw new Error('expected a stream');
     expect([...new Uint8Array(await new Response(download.body).arrayBuffer())]).toEqual([1, 2, 3]);
     await next;
-    expect(started).toEqual(['download big', 'retrieve next']);
+    expect(started).toEqual(['download', 'next']);
   });
 
-  it('frees the slot of a download that was cancelled, or that answered without a body', async () => {
-    const started: string[] = [];
-    const provider = withUpstreamCallSlots(loggingProvider(started), pLimit(1));
-    const cancelled = await provider.download('cut', 'video');
+  it('free the slot of a download that was cancelled, answered without a body, or threw', async () => {
+    const slots = pLimit(1);
+    const cancelled = await downloadInSlot(slots, streamed);
     if (cancelled.kind !== 'stream') throw new Error('expected a stream');
     await cancelled.body.cancel('cut short');
-    expect((await provider.download('gone', 'video')).kind).toBe('not_found');
-    await provider.retrieve('after');
-    expect(started).toEqual(['download cut', 'download gone', 'retrieve after']);
+    const gone = await downloadInSlot(slots, async () => ({ kind: 'not_found', message: 'gone' }) as never);
+    expect(gone.kind).toBe('not_found');
+    await expect(downloadInSlot(slots, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await inSlot(slots, async () => 'after')).toBe('after');
+    expect(slots.activeCount).toBe(0);
+  });
+
+  it('run the request as it is without slots', async () => {
+    expect(await inSlot(undefined, async () => 'plain')).toBe('plain');
   });
 });
