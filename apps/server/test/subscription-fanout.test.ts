@@ -1,13 +1,15 @@
 import { request, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commitVideoChange } from '@sora-monitor/db';
+import { SSE_PING_INTERVAL_MS } from '@sora-monitor/core';
 import { waitUntil } from '@sora-monitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpApp, type HttpApp, type SignedIn } from './support/http-app';
 
 /*
  * One change watched by many open streams of one user, over HTTP through the real app: the message is built and
- * serialized once and the same bytes go to every stream (per-stream work is one socket write). Counted, not timed.
+ * serialized once and the same bytes go to every stream (per-stream work is one socket write); their session checks
+ * share one lookup. Counted, not timed.
  */
 
 const STREAMS = 20;
@@ -74,4 +76,25 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
       for (const stream of streams) stream.request.destroy();
     }
   });
+
+  it(`checks that the caller is still signed in with one session lookup for ${STREAMS} streams`, async () => {
+    const bob = await h.signUp('bob');
+    const video = await h.trpcData<{ id: string }>(bob, 'mutation', 'videos.create', { prompt: 'Watched for a while' });
+    const streams = Array.from({ length: STREAMS }, () => openStream(bob, video.id));
+    try {
+      await waitUntil(async () => streams.every((stream) => stream.text().includes('\nid: ')), (all) => all, { timeoutMs: 10_000 });
+      const lookups = vi.spyOn(h.services.auth.api, 'getSession');
+      // The streams' next check comes within one ping interval; let every stream have made it.
+      await waitUntil(async () => lookups.mock.calls.length, (calls) => calls > 0, { timeoutMs: SSE_PING_INTERVAL_MS + 2_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const calls = lookups.mock.calls.length;
+      lookups.mockRestore();
+      // Streams of one session check together and share the lookup (one per stream before: 20).
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(calls).toBeLessThanOrEqual(2);
+      expect(streams.every((stream) => !stream.text().includes('serialized-error'))).toBe(true);
+    } finally {
+      for (const stream of streams) stream.request.destroy();
+    }
+  }, 30_000);
 });

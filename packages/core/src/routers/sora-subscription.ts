@@ -18,10 +18,15 @@ const SESSION_RECHECK_MS = SSE_PING_INTERVAL_MS;
 const TIMER_SLACK_MS = 100;
 
 /**
- * Checks fall on one clock shared by every stream (multiples of the interval), not each stream's own start: the streams
- * of one session then ask together and share one lookup (ctx.reauthenticate), instead of a thousand spread out.
+ * When a user's streams check their session: on a clock shared by all of them, not each stream's own start, so the
+ * streams of one session ask together and share one lookup (ctx.reauthenticate) instead of a thousand spread out.
+ * Each user has a phase of the interval of their own, so different users' checks do not all fall on the same instant.
  */
-const nextSessionCheckAfter = (nowMs: number) => (Math.floor(nowMs / SESSION_RECHECK_MS) + 1) * SESSION_RECHECK_MS;
+function sessionCheckClock(userId: string): (nowMs: number) => number {
+  let phaseMs = 0;
+  for (let i = 0; i < userId.length; i++) phaseMs = (phaseMs * 31 + userId.charCodeAt(i)) % SESSION_RECHECK_MS;
+  return (nowMs) => (Math.floor((nowMs - phaseMs) / SESSION_RECHECK_MS) + 1) * SESSION_RECHECK_MS + phaseMs;
+}
 
 async function assertStillSignedIn(ctx: Pick<AppContext, 'reauthenticate'>, userId: string): Promise<void> {
   // A failed lookup (the database away: better-auth then throws without the cause) is no evidence of a sign-out.
@@ -80,6 +85,7 @@ export const onUpdateProcedure = protectedProcedure
         const current = await getVideoForUser(ctx.db, userId, videoId);
         if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
       }
+      const nextSessionCheckAfter = sessionCheckClock(userId);
       let sessionCheckAt = nextSessionCheckAfter(Date.now());
       while (!signal?.aborted) {
         try {
