@@ -8,10 +8,16 @@ import { generationStateFromVideo } from './video-state';
  * Keeps the videos someone is looking at fresh from this process, whatever their client's own rhythm: a status
  * request or an open stream for one video marks it watched, and while it is, the video is refreshed the moment its
  * stored state stops being fresh (`statusFreshnessMs`), through the one refresh path. Across instances the row's
- * freshness and lease decide, so however many viewers and instances there are, upstream is asked about once per
- * freshness period; unwatched videos are left to the poller's slower interval.
+ * freshness and lease decide, and the instance that made the last refresh keeps the rhythm: the others only step in
+ * half a period later (it may have stopped). So however many viewers and instances there are, upstream is asked
+ * about once per freshness period, as for one viewer on one instance; unwatched videos are left to the poller.
  */
 export interface WatchedVideos {
+  /**
+   * Whether this process keeps watched videos fresh (off when the freshness or the linger is 0). A status request
+   * then only asks upstream itself when that refresh is overdue.
+   */
+  readonly keepsFresh: boolean;
   /** Someone asked about this video now: keep it fresh for the linger period. */
   touch(userId: string, videoId: string): void;
   /** A stream watches this video until the returned function is called. */
@@ -43,12 +49,16 @@ interface Watched {
   touchedAt: number;
   timer: NodeJS.Timeout | null;
   checking: boolean;
+  /** `last_polled_at` (ms) as this process's latest refresh of the video wrote it: while the row says so, we lead. */
+  ledAt: number | null;
 }
 
 export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideos {
   const { refresh, db, logger, lingerMs } = options;
   const now = options.now ?? Date.now;
   const freshForMs = Math.max(options.freshForMs, MIN_CHECK_MS);
+  // Another instance made the last refresh and keeps the rhythm; step in only if it is this late (it may be gone).
+  const followerDelayMs = freshForMs / 2;
   // With freshness 0 every status request asks upstream itself; looking in between would only add calls.
   const enabled = lingerMs > 0 && options.freshForMs > 0;
   const watched = new Map<string, Watched>();
@@ -81,10 +91,17 @@ export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideo
       if (!isActive(read.video.soraGenerationStatus)) {
         if (entry.holds === 0) return drop(videoId, entry);
       } else {
+        const lastPolledAt = read.video.lastPolledAt?.getTime() ?? null;
+        const leading = lastPolledAt === null || lastPolledAt === entry.ledAt;
+        const dueAfterMs = leading ? freshForMs : freshForMs + followerDelayMs;
         // A lease (another refresh under way) may run for a minute but usually ends in moments: look again soon.
-        const waitMs = msUntilRefreshDue(generationStateFromVideo(read.video), read.dbNowMs, freshForMs);
-        if (waitMs > 0) nextMs = Math.min(waitMs, freshForMs);
-        else await refresh(videoId, { actor: 'poller', freshForMs, known: read });
+        const waitMs = msUntilRefreshDue(generationStateFromVideo(read.video), read.dbNowMs, dueAfterMs);
+        if (waitMs > 0) nextMs = Math.min(waitMs, dueAfterMs);
+        else {
+          const result = await refresh(videoId, { actor: 'poller', freshForMs, known: read });
+          // Asked upstream here (not answered from a row another instance had just written): this process leads.
+          if (result?.outcome && result.video.lastPolledAt) entry.ledAt = result.video.lastPolledAt.getTime();
+        }
       }
     } catch (error) {
       logger.debug({ err: error, videoId }, 'refreshing a watched video failed; looking again shortly');
@@ -100,15 +117,17 @@ export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideo
     if (closed || !enabled) return null;
     let entry = watched.get(videoId);
     if (!entry) {
-      entry = { userId, holds: 0, touchedAt: now(), timer: null, checking: false };
+      entry = { userId, holds: 0, touchedAt: now(), timer: null, checking: false, ledAt: null };
       watched.set(videoId, entry);
-      schedule(videoId, entry, freshForMs);
+      // Look at once: someone just arrived, and the row may be as old as the poller's interval.
+      schedule(videoId, entry, 0);
     }
     entry.touchedAt = now();
     return entry;
   };
 
   return {
+    keepsFresh: enabled,
     touch(userId, videoId) {
       watch(userId, videoId);
     },

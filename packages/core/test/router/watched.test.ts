@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWatchedVideos, type Refresher } from '../../src/generations';
 import { sleep, startHarness, waitUntil, type Harness, type TestUser } from './harness';
 
 /*
@@ -90,5 +92,43 @@ describe('watched videos', () => {
     for (const controller of controllers) controller.abort();
     for (const stream of streams) await stream.return?.(undefined);
     await unwatched();
+  });
+
+  it('leaves the rhythm to the instance that asked last; another steps in only when that one stops', async () => {
+    const dee = await h.signUp('dee');
+    const { videoId } = await generating(dee, 'Led by one instance');
+    const second = await h.secondInstance();
+    const asked = { first: 0, second: 0 };
+    // Counts the refreshes that asked upstream (not those answered from a row the other instance had just written).
+    const counting =
+      (refresh: Refresher, instance: keyof typeof asked): Refresher =>
+      async (id, options) => {
+        const result = await refresh(id, options);
+        if (result?.outcome) asked[instance] += 1;
+        return result;
+      };
+    const PERIOD_MS = 1_000;
+    const watching = (refresh: Refresher) =>
+      createWatchedVideos({ refresh, db: h.db.db, logger: pino({ level: 'silent' }), freshForMs: PERIOD_MS, lingerMs: 60_000 });
+    const first = watching(counting(h.services.refresh, 'first'));
+    const other = watching(counting(second.refresh, 'second'));
+    try {
+      first.hold(dee.id, videoId);
+      await waitUntil(() => Promise.resolve(asked.first), (count) => count >= 1);
+      other.hold(dee.id, videoId);
+      await sleep(PERIOD_MS * 5);
+      // The first keeps the rhythm; the other would step in only if it were half a period late.
+      expect(asked.first).toBeGreaterThanOrEqual(4);
+      expect(asked.second).toBeLessThanOrEqual(1);
+
+      // The first instance goes away: the other takes over and keeps the rhythm from then on.
+      first.close();
+      const before = asked.second;
+      await sleep(PERIOD_MS * 4);
+      expect(asked.second - before).toBeGreaterThanOrEqual(3);
+    } finally {
+      first.close();
+      other.close();
+    }
   });
 });
