@@ -1,5 +1,6 @@
-import type { UpstreamBudget, UpstreamPriority } from './upstream-budget';
-import type { CreateResult, UpstreamFailure, VideoProvider } from './types';
+import type { UpstreamBudget } from './upstream-budget';
+import { downloadInSlot, inSlot } from './upstream-slots';
+import type { CallOptions, CreateResult, UpstreamFailure, VideoProvider } from './types';
 
 export interface ProviderObserver {
   /** Called after every upstream call with its operation, how it ended and how long it took. */
@@ -22,21 +23,32 @@ function retryAfterOf(result: unknown): number | null {
 
 /**
  * Every upstream call goes through the process's shared budget first, and a retry-after from the upstream pauses
- * the whole budget: one 429 slows every caller, instead of each caller discovering it separately.
+ * the whole budget: one 429 slows every caller, instead of each caller discovering it separately. A call with
+ * `slots` then runs in one of them (a download until its body is read), so neither the wait for the budget before it
+ * nor the caller's work after it holds a slot.
  */
 export function withUpstreamBudget(provider: VideoProvider, budget: UpstreamBudget, observer: ProviderObserver = {}): VideoProvider {
+  type Slotted = <R>(slots: CallOptions['slots'], request: () => Promise<R>) => Promise<R>;
+  const unslotted: Slotted = (_slots, request) => request();
   const wrap =
     <A extends unknown[], R>(
       operation: keyof VideoProvider,
       call: (...args: A) => Promise<R>,
-      priorityOf: (...args: A) => UpstreamPriority | undefined = () => undefined,
+      optionsOf: (...args: A) => CallOptions | undefined = () => undefined,
+      inSlotFor: Slotted = unslotted,
     ) =>
     async (...args: A): Promise<R> => {
-      const waited = await budget.acquire(priorityOf(...args));
+      const options = optionsOf(...args);
+      const waited = await budget.acquire(options?.priority);
       if (waited > 0) observer.onBudgetWait?.(waited);
-      const started = Date.now();
-      const result = await call(...args);
-      observer.onCall?.(operation, resultKind(result), Date.now() - started);
+      // The slot (the caller's, if it has any) is taken after the budget granted the request, and the call's time
+      // is measured inside it: what the upstream took, not the wait for a slot.
+      const result = await inSlotFor(options?.slots, async () => {
+        const started = Date.now();
+        const answer = await call(...args);
+        observer.onCall?.(operation, resultKind(answer), Date.now() - started);
+        return answer;
+      });
       const retryAfter = retryAfterOf(result);
       if (retryAfter !== null) await budget.pauseFor(retryAfter);
       return result;
@@ -45,8 +57,13 @@ export function withUpstreamBudget(provider: VideoProvider, budget: UpstreamBudg
   return {
     create: (params, options) => retryRateLimitedCreate(() => create(params, options), budget, options?.signal),
     findCreated: wrap('findCreated', provider.findCreated.bind(provider)),
-    retrieve: wrap('retrieve', provider.retrieve.bind(provider), (_jobId, options) => options?.priority),
-    download: wrap('download', provider.download.bind(provider), (_jobId, _variant, options) => options?.priority),
+    retrieve: wrap('retrieve', provider.retrieve.bind(provider), (_jobId, options) => options, inSlot),
+    download: wrap(
+      'download',
+      provider.download.bind(provider),
+      (_jobId, _variant, options) => options,
+      downloadInSlot as Slotted,
+    ),
   };
 }
 

@@ -1,6 +1,5 @@
 import { toFile, type default as OpenAI } from 'openai';
 import { withCallSignal, withDownloadSignal } from './call-signal';
-import { downloadInSlot, inSlot } from './upstream-slots';
 import { classifyUpstreamError } from './upstream-errors';
 import { parseUpstreamVideo } from './upstream-video';
 import type {
@@ -80,19 +79,17 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
       }
     },
 
-    async retrieve(jobId, { signal, slots } = {}): Promise<RetrieveResult> {
+    async retrieve(jobId, { signal } = {}): Promise<RetrieveResult> {
       try {
-        const video = parseUpstreamVideo(
-          await inSlot(slots, () => withCallSignal([signal], (own) => client.videos.retrieve(jobId, requestOptions(own)))),
-        );
+        const video = parseUpstreamVideo(await withCallSignal([signal], (own) => client.videos.retrieve(jobId, requestOptions(own))));
         return 'invalid' in video ? invalidAnswer(video.invalid) : { kind: 'video', video };
       } catch (error) {
         return classifyUpstreamError(error);
       }
     },
 
-    async download(jobId: string, variant: ContentVariant, { signal, slots } = {}): Promise<DownloadResult> {
-      return downloadInSlot(slots, () => withDownloadSignal([signal], async (own) => {
+    async download(jobId: string, variant: ContentVariant, { signal } = {}): Promise<DownloadResult> {
+      return withDownloadSignal([signal], async (own) => {
         try {
           const response = await client.videos.downloadContent(jobId, { variant }, { ...requestOptions(own), timeout: 10 * 60_000 });
           if (!response.body) return invalidAnswer('empty content body');
@@ -106,7 +103,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): VideoProvi
         } catch (error) {
           return classifyUpstreamError(error);
         }
-      }));
+      });
     },
   };
 }

@@ -64,8 +64,9 @@ export interface CallOptions {
   signal?: AbortSignal;
   priority?: UpstreamPriority;
   /**
-   * The request itself runs in one of these (a download until its body has been read): the wait for the budget
-   * before it, and whatever the caller does with the answer after it, hold no slot.
+   * The request itself runs in one of these (a download until its body has been read), taken once the upstream
+   * budget granted it (`withUpstreamBudget`): the wait for the budget, and whatever the caller does with the answer
+   * after it, hold no slot.
    */
   slots?: LimitFunction;
 }
