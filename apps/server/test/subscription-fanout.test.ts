@@ -1,6 +1,8 @@
 import { request, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { commitVideoChange } from '@sora-monitor/db';
+import { commitVideoChange, createDb } from '@sora-monitor/db';
+import { testDbKind } from '@sora-monitor/db/testing';
+import { sql } from 'drizzle-orm';
 import { SSE_PING_INTERVAL_MS } from '@sora-monitor/core';
 import { waitUntil } from '@sora-monitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -77,7 +79,7 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
     }
   });
 
-  it(`checks that the caller is still signed in with one session lookup for ${STREAMS} streams`, async () => {
+  it(`checks that the caller is still signed in with one session lookup for ${STREAMS} streams, and pings them while idle`, async () => {
     const bob = await h.signUp('bob');
     const video = await h.trpcData<{ id: string }>(bob, 'mutation', 'videos.create', { prompt: 'Watched for a while' });
     const streams = Array.from({ length: STREAMS }, () => openStream(bob, video.id));
@@ -93,8 +95,50 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
       expect(calls).toBeGreaterThanOrEqual(1);
       expect(calls).toBeLessThanOrEqual(2);
       expect(streams.every((stream) => !stream.text().includes('serialized-error'))).toBe(true);
+      // Idle streams are pinged (a proxy would close them, the client would reconnect).
+      await waitUntil(async () => streams.every((stream) => stream.text().includes('event: ping\n')), (all) => all, {
+        timeoutMs: SSE_PING_INTERVAL_MS + 2_000,
+      });
     } finally {
       for (const stream of streams) stream.request.destroy();
     }
-  }, 30_000);
+  }, 40_000);
+
+  it.runIf(testDbKind() === 'postgres')(
+    'delivers a change held back by an older open transaction once that transaction ends (no hint is sent for it)',
+    async () => {
+      const cy = await h.signUp('cy');
+      const video = await h.trpcData<{ id: string }>(cy, 'mutation', 'videos.create', { prompt: 'Held back' });
+      const streams = Array.from({ length: 3 }, () => openStream(cy, video.id));
+      try {
+        await waitUntil(async () => streams.every((stream) => stream.text().includes('\nid: ')), (all) => all, { timeoutMs: 10_000 });
+        // Any database of the server will do: the horizon that holds events back is the whole server's.
+        const other = await createDb({ databaseUrl: process.env.TEST_DATABASE_URL!, max: 1, migrate: false });
+        let eventId = '';
+        try {
+          await other.db.transaction(async (tx) => {
+            // An older transaction with an id: every event committed after it is held back until it ends.
+            await tx.execute(sql`select txid_current()`);
+            const committed = await commitVideoChange(h.database.handle.db, {
+              videoId: video.id,
+              userId: cy.id,
+              generationId: null,
+              actor: 'system',
+              expect: { status: 'not_started', jobId: null },
+              set: { title: 'Waited for an older transaction' },
+              events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'held back', data: null }],
+            });
+            eventId = String(committed!.eventIds[0]);
+            await new Promise((resolve) => setTimeout(resolve, 700));
+            expect(streams.some((stream) => messageWithId(stream.text(), eventId))).toBe(false);
+          });
+        } finally {
+          await other.close();
+        }
+        await waitUntil(async () => streams.every((stream) => messageWithId(stream.text(), eventId)), (all) => all, { timeoutMs: 5_000 });
+      } finally {
+        for (const stream of streams) stream.request.destroy();
+      }
+    },
+  );
 });

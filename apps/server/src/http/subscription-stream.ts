@@ -81,11 +81,34 @@ export function registerSubscriptionStream(
 
     const abort = new AbortController();
     reply.raw.once('close', () => abort.abort());
+    // Resumes a stream held back by a slow reader: when it wants more, or when it is gone.
+    let wake: (() => void) | null = null;
+    const out = new Readable({ read: () => wake?.() });
+    abort.signal.addEventListener('abort', () => wake?.(), { once: true });
+    const send = (frame: Buffer) => !out.destroyed && out.push(frame);
+    let ping: NodeJS.Timeout | null = null;
+    // Pings go out after PING_MS without a message; a message only notes the time (re-arming a timer per message cost
+    // more than the rest of sending it).
+    let sentAt = performance.now();
+    const beat = (pingMs: number) => {
+      const idleMs = performance.now() - sentAt;
+      if (idleMs >= pingMs) {
+        send(PING);
+        sentAt = performance.now();
+      }
+      ping = setTimeout(beat, pingMs - (performance.now() - sentAt), pingMs);
+    };
+    // What the hub writes here directly while the generator waits (DirectDelivery), exactly as if it had yielded it.
+    const sendMessage = (message: unknown) => {
+      sentAt = performance.now();
+      return send(dataFrame(message));
+    };
+
     let ctx: AppContext | undefined;
     let iterable: AsyncIterable<unknown> | null = null;
     let failure: TRPCError | undefined;
     try {
-      ctx = await createContext(request);
+      ctx = { ...(await createContext(request)), streamSink: sendMessage };
       iterable = (await createCaller(ctx, { signal: abort.signal }).sora.onUpdate(input as never)) as AsyncIterable<unknown>;
     } catch (cause) {
       failure = getTRPCErrorFromUnknown(cause);
@@ -96,11 +119,6 @@ export function registerSubscriptionStream(
       return controlFrame('serialized-error', JSON.stringify(config.transformer.output.serialize(shape)));
     };
 
-    // Resumes a stream held back by a slow reader: when it wants more, or when it is gone.
-    let wake: (() => void) | null = null;
-    const out = new Readable({ read: () => wake?.() });
-    abort.signal.addEventListener('abort', () => wake?.(), { once: true });
-    const send = (frame: Buffer) => !out.destroyed && out.push(frame);
     send(CONNECTED);
     void reply.headers(SSE_HEADERS).send(out);
     if (!iterable) {
@@ -109,10 +127,7 @@ export function registerSubscriptionStream(
       return reply;
     }
 
-    const ping = PING_MS === null ? null : setTimeout(function beat() {
-      send(PING);
-      ping?.refresh();
-    }, PING_MS);
+    if (PING_MS !== null) ping = setTimeout(beat, PING_MS, PING_MS);
     const iterator = iterable[Symbol.asyncIterator]();
     void (async () => {
       let finished = false;
@@ -121,9 +136,8 @@ export function registerSubscriptionStream(
           const next = await iterator.next();
           finished = next.done === true;
           if (finished) break;
-          ping?.refresh();
           // A slow reader holds its generator back rather than piling messages up here (it reads from its cursor).
-          if (!send(dataFrame(next.value)) && !abort.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+          if (!sendMessage(next.value) && !abort.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
         }
         if (finished) send(RETURN);

@@ -1,1 +1,1 @@
-export { createVideoChangeHub, type ChangeSignal, type VideoChangeHub } from './video-change-hub';
+export { createVideoChangeHub, type ChangeSignal, type DirectDelivery, type VideoChangeHub } from './video-change-hub';

@@ -2,7 +2,7 @@ import { getVideoForUser, isDatabaseUnavailableError } from '@sora-monitor/db';
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { AppError } from '../domain';
-import { CHANGE_PAGE_SIZE } from '../events/video-change-hub';
+import { CHANGE_PAGE_SIZE, type DirectDelivery } from '../events/video-change-hub';
 import { latestEventId } from '../generations';
 import { toTRPCError } from '../trpc/errors';
 import type { AppContext } from '../trpc/context';
@@ -85,6 +85,21 @@ export const onUpdateProcedure = protectedProcedure
         const current = await getVideoForUser(ctx.db, userId, videoId);
         if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
       }
+      // An SSE response can take this stream's changes while it waits: the hub then reads each change once for all the
+      // user's streams at the same cursor and writes it to each, without resuming them one by one.
+      const sink = ctx.streamSink;
+      const direct: DirectDelivery | undefined = sink && {
+        videoId,
+        cursor: () => cursor,
+        deliver(page) {
+          for (const message of changeMessages(page, catalog)) {
+            const accepted = !message.data || sink(tracked(message.id, message.data));
+            cursor = message.eventId;
+            if (!accepted) return false;
+          }
+          return page.events.length < CHANGE_PAGE_SIZE;
+        },
+      };
       const nextSessionCheckAfter = sessionCheckClock(userId);
       let sessionCheckAt = nextSessionCheckAfter(Date.now());
       while (!signal?.aborted) {
@@ -98,7 +113,7 @@ export const onUpdateProcedure = protectedProcedure
           }
           // A page held back by an older open transaction has the hub ring everyone again shortly (read shares it).
           const untilSessionCheck = Math.max(0, sessionCheckAt - Date.now());
-          if (page.events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck);
+          if (page.events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck, direct);
           if (!signal?.aborted && Date.now() >= sessionCheckAt - TIMER_SLACK_MS) {
             await assertStillSignedIn(ctx, userId);
             sessionCheckAt = nextSessionCheckAfter(Date.now() + TIMER_SLACK_MS);

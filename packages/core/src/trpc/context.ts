@@ -55,4 +55,10 @@ export interface AppContext extends AppServices {
    * sign-out or a revoked token and ends instead of streaming on.
    */
   reauthenticate: () => Promise<RequestUser | null>;
+  /**
+   * Set when the request's stream can be written to directly (an SSE response): takes one message of a subscription
+   * (what its generator would yield), returns false while the client is not reading. Lets an open stream be handed
+   * a change without being resumed (DirectDelivery).
+   */
+  streamSink?: (message: unknown) => boolean;
 }
