@@ -72,16 +72,18 @@ export function createVideoChangeHub(handle: Pick<DbHandle, 'listen' | 'db'>, lo
     if (!subscribers) return;
     const ringCount = (rings.get(userId) ?? 0) + 1;
     rings.set(userId, ringCount);
-    // Streams waiting with direct delivery, by what they would read: one read per group, handed to each.
-    const groups = new Map<string, Subscriber[]>();
+    // Streams waiting with direct delivery, by what they would read (video, then cursor): one read per group.
+    const groups = new Map<string | undefined, Map<number, Subscriber[]>>();
     subscribers.forEach((subscriber) => {
       if (!subscriber.direct) return subscriber.wake();
-      const key = `${subscriber.direct.videoId ?? '*'}:${subscriber.direct.cursor()}`;
-      const group = groups.get(key);
+      const byCursor = groups.get(subscriber.direct.videoId) ?? new Map<number, Subscriber[]>();
+      groups.set(subscriber.direct.videoId, byCursor);
+      const cursor = subscriber.direct.cursor();
+      const group = byCursor.get(cursor);
       if (group) group.push(subscriber);
-      else groups.set(key, [subscriber]);
+      else byCursor.set(cursor, [subscriber]);
     });
-    groups.forEach((group) => deliverDirectly(userId, ringCount, group));
+    groups.forEach((byCursor) => byCursor.forEach((group) => deliverDirectly(userId, ringCount, group)));
   };
   const ringAll = () => byUser.forEach((_, userId) => ring(userId));
 
