@@ -10,6 +10,7 @@ import {
   createBackgroundDownloads,
   createLeaseOwnerFactory,
   createPollSchedule,
+  createRecentPolls,
   createRefresher,
   createWatchedVideos,
   DEFAULT_GENERATION_SETTINGS,
@@ -83,6 +84,7 @@ export async function createAppServices(
     rateLimitStore ? { store: rateLimitStore, key: upstreamBudgetKey(options.openai) } : undefined,
   );
   const settings = { ...DEFAULT_GENERATION_SETTINGS, ...options.settings };
+  const recentPolls = createRecentPolls();
   const generations: GenerationDeps = {
     db: database.db,
     provider: withUpstreamBudget(createOpenAIProvider({ client: options.openai }), budget, metrics.provider),
@@ -90,6 +92,7 @@ export async function createAppServices(
     logger: logger.child({ component: 'generations' }),
     settings,
     nextLeaseOwner: createLeaseOwnerFactory(),
+    recentPolls,
     pollSchedule: createPollSchedule({
       db: database.db,
       logger: logger.child({ component: 'schedule' }),
@@ -108,6 +111,7 @@ export async function createAppServices(
     logger: logger.child({ component: 'watched' }),
     freshForMs: generations.settings.statusFreshnessMs,
     lingerMs: options.watchedLingerMs ?? DEFAULT_WATCHED_LINGER_MS,
+    recentPolls,
   });
 
   const storage = storageReadiness(blobs.kind, database.kind);

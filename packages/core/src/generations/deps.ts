@@ -4,6 +4,7 @@ import type { BlobStore } from '../blob';
 import { DEFAULT_MODEL_CATALOG, type ModelCatalog } from '../domain';
 import type { VideoProvider } from '../provider';
 import type { PollSchedule } from './poll-schedule';
+import type { RecentPolls } from './recent-polls';
 
 export interface GenerationSettings {
   /** A status request asks upstream only when the stored state is older than this. */
@@ -45,6 +46,8 @@ export interface GenerationDeps {
   random?: () => number;
   /** Spreads each generation's polls so that all of them together fit the upstream budget; none: no floor. */
   pollSchedule?: PollSchedule;
+  /** Where this process's polls are noted (watched videos keep one instance's rhythm by it). */
+  recentPolls?: RecentPolls;
 }
 
 export const DEFAULT_GENERATION_SETTINGS: GenerationSettings = {

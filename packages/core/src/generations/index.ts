@@ -19,3 +19,4 @@ export { deleteVideo, retryVideo } from './video-actions';
 export { createBackgroundDownloads, type BackgroundDownloads } from './background-downloads';
 export { createWatchedVideos, type WatchedVideos } from './watched-videos';
 export { createPollSchedule, type PollSchedule } from './poll-schedule';
+export { createRecentPolls, type RecentPolls } from './recent-polls';

@@ -218,6 +218,7 @@ async function applyObservation(
     const current = await getVideoById(deps.db, video.id);
     return { video: current ?? video, outcome: null };
   }
+  if (isPoll) deps.recentPolls?.note(video.id, now.getTime());
   return { video: committed.video, outcome };
 }
 

@@ -1,6 +1,7 @@
 import { getVideoForUserWithClock } from '@sora-monitor/db';
 import type { Logger } from 'pino';
 import { isActive, msUntilRefreshDue } from '../domain';
+import type { RecentPolls } from './recent-polls';
 import type { Refresher } from './refresh';
 import { generationStateFromVideo } from './video-state';
 
@@ -35,6 +36,8 @@ export interface WatchedVideosOptions {
   freshForMs: number;
   /** A video asked about, with no stream open, stays watched this long after the last request. 0 turns this off. */
   lingerMs: number;
+  /** This process's polls (any path's): while a row carries the time of one of them, this process keeps the rhythm. */
+  recentPolls: RecentPolls;
   now?: () => number;
 }
 
@@ -49,8 +52,6 @@ interface Watched {
   touchedAt: number;
   timer: NodeJS.Timeout | null;
   checking: boolean;
-  /** `last_polled_at` (ms) as this process's latest refresh of the video wrote it: while the row says so, we lead. */
-  ledAt: number | null;
 }
 
 export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideos {
@@ -92,16 +93,12 @@ export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideo
         if (entry.holds === 0) return drop(videoId, entry);
       } else {
         const lastPolledAt = read.video.lastPolledAt?.getTime() ?? null;
-        const leading = lastPolledAt === null || lastPolledAt === entry.ledAt;
+        const leading = lastPolledAt === null || options.recentPolls.isOurs(videoId, lastPolledAt);
         const dueAfterMs = leading ? freshForMs : freshForMs + followerDelayMs;
         // A lease (another refresh under way) may run for a minute but usually ends in moments: look again soon.
         const waitMs = msUntilRefreshDue(generationStateFromVideo(read.video), read.dbNowMs, dueAfterMs);
         if (waitMs > 0) nextMs = Math.min(waitMs, dueAfterMs);
-        else {
-          const result = await refresh(videoId, { actor: 'poller', freshForMs, known: read });
-          // Asked upstream here (not answered from a row another instance had just written): this process leads.
-          if (result?.outcome && result.video.lastPolledAt) entry.ledAt = result.video.lastPolledAt.getTime();
-        }
+        else await refresh(videoId, { actor: 'poller', freshForMs, known: read });
       }
     } catch (error) {
       logger.debug({ err: error, videoId }, 'refreshing a watched video failed; looking again shortly');
@@ -117,7 +114,7 @@ export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideo
     if (closed || !enabled) return null;
     let entry = watched.get(videoId);
     if (!entry) {
-      entry = { userId, holds: 0, touchedAt: now(), timer: null, checking: false, ledAt: null };
+      entry = { userId, holds: 0, touchedAt: now(), timer: null, checking: false };
       watched.set(videoId, entry);
       // Look at once: someone just arrived, and the row may be as old as the poller's interval.
       schedule(videoId, entry, 0);

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWatchedVideos, type Refresher } from '../../src/generations';
+import { createRecentPolls, createWatchedVideos, type Refresher } from '../../src/generations';
 import { sleep, startHarness, waitUntil, type Harness, type TestUser } from './harness';
 
 /*
@@ -108,10 +108,17 @@ describe('watched videos', () => {
         return result;
       };
     const PERIOD_MS = 1_000;
-    const watching = (refresh: Refresher) =>
-      createWatchedVideos({ refresh, db: h.db.db, logger: pino({ level: 'silent' }), freshForMs: PERIOD_MS, lingerMs: 60_000 });
-    const first = watching(counting(h.services.refresh, 'first'));
-    const other = watching(counting(second.refresh, 'second'));
+    const watching = (services: typeof second, instance: keyof typeof asked) =>
+      createWatchedVideos({
+        refresh: counting(services.refresh, instance),
+        db: h.db.db,
+        logger: pino({ level: 'silent' }),
+        freshForMs: PERIOD_MS,
+        lingerMs: 60_000,
+        recentPolls: services.generations.recentPolls ?? createRecentPolls(),
+      });
+    const first = watching(h.services, 'first');
+    const other = watching(second, 'second');
     try {
       first.hold(dee.id, videoId);
       await waitUntil(() => Promise.resolve(asked.first), (count) => count >= 1);
