@@ -1,7 +1,7 @@
 import { request, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { commitVideoChange, createDb } from '@sora-monitor/db';
-import { testDbKind } from '@sora-monitor/db/testing';
+import { createDb } from '@sora-monitor/db';
+import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
 import { sql } from 'drizzle-orm';
 import { SSE_PING_INTERVAL_MS } from '@sora-monitor/core';
 import { waitUntil } from '@sora-monitor/core/testing';
@@ -55,15 +55,7 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
       await waitUntil(async () => streams.every((stream) => stream.text().includes('\nid: ')), (all) => all, { timeoutMs: 10_000 });
 
       const serializing = vi.spyOn(JSON, 'stringify');
-      const committed = await commitVideoChange(h.database.handle.db, {
-        videoId: video.id,
-        userId: ada.id,
-        generationId: null,
-        actor: 'system',
-        expect: { status: 'not_started', jobId: null },
-        set: { title: 'Seen by every tab' },
-        events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'one change', data: null }],
-      });
+      const committed = await commitNoteChange(h.database.handle.db, { videoId: video.id, userId: ada.id, title: 'Seen by every tab', message: 'one change' });
       const eventId = String(committed!.eventIds[0]);
       await waitUntil(async () => streams.every((stream) => messageWithId(stream.text(), eventId)), (all) => all, { timeoutMs: 10_000 });
       const ofThisChange = serializing.mock.calls.filter(([value]) => (value as { event?: { id?: unknown } } | null)?.event?.id === Number(eventId));
@@ -119,15 +111,7 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
           await other.db.transaction(async (tx) => {
             // An older transaction with an id: every event committed after it is held back until it ends.
             await tx.execute(sql`select txid_current()`);
-            const committed = await commitVideoChange(h.database.handle.db, {
-              videoId: video.id,
-              userId: cy.id,
-              generationId: null,
-              actor: 'system',
-              expect: { status: 'not_started', jobId: null },
-              set: { title: 'Waited for an older transaction' },
-              events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'held back', data: null }],
-            });
+            const committed = await commitNoteChange(h.database.handle.db, { videoId: video.id, userId: cy.id, title: 'Waited for an older transaction', message: 'held back' });
             eventId = String(committed!.eventIds[0]);
             await new Promise((resolve) => setTimeout(resolve, 700));
             expect(streams.some((stream) => messageWithId(stream.text(), eventId))).toBe(false);

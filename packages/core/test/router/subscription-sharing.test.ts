@@ -1,5 +1,5 @@
-import { commitVideoChange, createDb } from '@sora-monitor/db';
-import { testDbKind } from '@sora-monitor/db/testing';
+import { createDb } from '@sora-monitor/db';
+import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
 import { sql } from 'drizzle-orm';
 import { isTrackedEnvelope } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -39,15 +39,7 @@ describe('sora.onUpdate sharing', () => {
 
     const from = statements.length;
     const committedAt = Date.now();
-    const committed = await commitVideoChange(h.db.db, {
-      videoId: video.id,
-      userId: ada.id,
-      generationId: null,
-      actor: 'system',
-      expect: { status: 'not_started', jobId: null },
-      set: { title: 'Seen by every tab' },
-      events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'one change', data: null }],
-    });
+    const committed = await commitNoteChange(h.db.db, { videoId: video.id, userId: ada.id, title: 'Seen by every tab', message: 'one change' });
     const delivered = await Promise.all(nextUpdates);
     const elapsedMs = Date.now() - committedAt;
     for (const result of delivered) {
@@ -87,15 +79,7 @@ describe('sora.onUpdate sharing', () => {
       await other.db.transaction(async (tx) => {
         // An older transaction with an id: every event committed after it is held back until it ends.
         await tx.execute(sql`select txid_current()`);
-        await commitVideoChange(h.db.db, {
-          videoId: video.id,
-          userId: ada.id,
-          generationId: null,
-          actor: 'system',
-          expect: { status: 'not_started', jobId: null },
-          set: { title: 'Waited for an older transaction' },
-          events: [{ type: 'note', fromStatus: null, toStatus: null, message: 'held back', data: null }],
-        });
+        await commitNoteChange(h.db.db, { videoId: video.id, userId: ada.id, title: 'Waited for an older transaction', message: 'held back' });
         await new Promise((resolve) => setTimeout(resolve, 700));
         expect(delivered).toBe(false);
       });

@@ -1,5 +1,5 @@
-import { commitVideoChange, createDb, getVideoForUser, listEventsForVideo } from '@sora-monitor/db';
-import { testDbKind } from '@sora-monitor/db/testing';
+import { createDb, getVideoForUser, listEventsForVideo } from '@sora-monitor/db';
+import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
 import { isTrackedEnvelope } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCaller } from '../../src';
@@ -149,17 +149,7 @@ describe('sora.onUpdate', () => {
       onTestFinished(() => other.close());
       db = other.db;
     }
-    const committed = await commitVideoChange(db, {
-      videoId: video.id,
-      userId: ada.id,
-      generationId: null,
-      actor: 'system',
-      expect: { status: 'not_started', jobId: null },
-      set: { title: 'Renamed by another instance' },
-      events: [
-        { type: 'note', fromStatus: null, toStatus: null, message: 'from another instance', data: null },
-      ],
-    });
+    const committed = await commitNoteChange(db, { videoId: video.id, userId: ada.id, title: 'Renamed by another instance', message: 'from another instance' });
     expect(committed).not.toBeNull();
 
     const update = await stream.next();

@@ -68,3 +68,4 @@ export async function createTestDb(options: { logger?: DbLogger; migrate?: boole
 
 export { seedAttemptHistory, type SeedAttempt, type SeededAttempt, type SeedRequestedAt } from './seed-attempt-history';
 export { directUsageDays } from './direct-usage';
+export { commitNoteChange } from './commit-note';
