@@ -15,10 +15,11 @@ import { generationStateFromVideo } from './video-state';
  */
 export interface WatchedVideos {
   /**
-   * Whether this process keeps watched videos fresh (off when the freshness or the linger is 0). A status request
-   * then only asks upstream itself when that refresh is overdue.
+   * How old a row may be before a status request asks upstream itself. While this process keeps watched videos fresh
+   * that refresh does the asking, so a request steps in only when it is a whole period overdue (twice the freshness)
+   * and a crowd of viewers asks no more often than one; with keeping fresh off (freshness or linger 0), the freshness.
    */
-  readonly keepsFresh: boolean;
+  readonly statusFreshForMs: number;
   /** Someone asked about this video now: keep it fresh for the linger period. */
   touch(userId: string, videoId: string): void;
   /** A stream watches this video until the returned function is called. */
@@ -124,7 +125,7 @@ export function createWatchedVideos(options: WatchedVideosOptions): WatchedVideo
   };
 
   return {
-    keepsFresh: enabled,
+    statusFreshForMs: enabled ? 2 * freshForMs : options.freshForMs,
     touch(userId, videoId) {
       watch(userId, videoId);
     },

@@ -91,13 +91,11 @@ export const soraRouter = {
     }
     // Someone is looking: this process keeps the video fresh while they do, whatever their own polling rhythm.
     ctx.watched.touch(ctx.user.id, ctx.video.id);
-    // That refresh does the asking; a request steps in only when it is a whole period overdue, so a crowd of viewers
-    // asks upstream no more often than one. A status request only looks: what it finds is recorded as a background
-    // check, not as the owner's doing. The row the ownership check read decides whether asking is due at all.
-    const { statusFreshnessMs } = ctx.generations.settings;
+    // That refresh does the asking (see statusFreshForMs). A status request only looks: what it finds is recorded as a
+    // background check, not as the owner's doing. The row the ownership check read decides whether asking is due at all.
     const refreshed = await ctx.refresh(ctx.video.id, {
       actor: 'poller',
-      freshForMs: ctx.watched.keepsFresh ? 2 * statusFreshnessMs : statusFreshnessMs,
+      freshForMs: ctx.watched.statusFreshForMs,
       known: { video: ctx.video, dbNowMs: ctx.videoReadAtMs },
     });
     return refreshed ? toStatusView(refreshed.video, refreshed.outcome) : toStatusView(ctx.video);

@@ -119,6 +119,8 @@ describe('watched videos', () => {
       });
     const first = watching(h.services, 'first');
     const other = watching(second, 'second');
+    // A status request leaves the asking to this rhythm unless it is a whole period overdue.
+    expect(first.statusFreshForMs).toBe(2 * PERIOD_MS);
     try {
       first.hold(dee.id, videoId);
       await waitUntil(() => Promise.resolve(asked.first), (count) => count >= 1);
@@ -136,6 +138,19 @@ describe('watched videos', () => {
     } finally {
       first.close();
       other.close();
+    }
+  });
+
+  it('leaves the asking to status requests at the freshness when keeping fresh is off', () => {
+    const options = { refresh: h.services.refresh, db: h.db.db, logger: pino({ level: 'silent' }), recentPolls: createRecentPolls() };
+    const noLinger = createWatchedVideos({ ...options, freshForMs: 700, lingerMs: 0 });
+    const alwaysAsk = createWatchedVideos({ ...options, freshForMs: 0, lingerMs: 60_000 });
+    try {
+      expect(noLinger.statusFreshForMs).toBe(700);
+      expect(alwaysAsk.statusFreshForMs).toBe(0);
+    } finally {
+      noLinger.close();
+      alwaysAsk.close();
     }
   });
 });
