@@ -64,7 +64,7 @@ export const onUpdateProcedure = protectedProcedure
   .use(async ({ ctx, signal, next }) => {
     const releaseSlot = ctx.userCaps.openSubscription(ctx.user.id);
     signal?.addEventListener('abort', releaseSlot, { once: true });
-    const result = await next({ ctx: { ...ctx, releaseSlot } });
+    const result = await next({ ctx: { releaseSlot } });
     if (!result.ok) releaseSlot();
     return result;
   })

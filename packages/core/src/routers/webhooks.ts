@@ -35,7 +35,7 @@ function endpointProcedure<Input extends z.ZodType<{ endpointId: string }>>(inpu
   return protectedProcedure.input(input).use(async ({ ctx, input: parsed, next }) => {
     const endpoint = await getUserWebhookEndpoint(ctx.db, ctx.user.id, (parsed as { endpointId: string }).endpointId);
     if (!endpoint) throw toTRPCError(new AppError('NOT_FOUND', 'Webhook endpoint not found'));
-    return next({ ctx: { ...ctx, endpoint } });
+    return next({ ctx: { endpoint } });
   });
 }
 

@@ -17,6 +17,6 @@ export function sourceVideoProcedure<Input extends z.ZodType<{ videoId: string }
       const source = await getVideoForUser(ctx.db, ctx.user.id, videoId);
       if (!source) throw toTRPCError(new AppError('NOT_FOUND', 'Video not found'));
       await ctx.rateLimits.generate.consume(ctx.user.id);
-      return next({ ctx: { ...ctx, source } });
+      return next({ ctx: { source } });
     });
 }

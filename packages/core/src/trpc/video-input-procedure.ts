@@ -15,6 +15,6 @@ export function rateLimitedVideoInputProcedure<Input extends z.ZodType<{ videoId
     const video = await getVideoForUser(ctx.db, ctx.user.id, videoId);
     if (!video) throw toTRPCError(new AppError('NOT_FOUND', 'Video not found'));
     await ctx.rateLimits[name].consume(ctx.user.id);
-    return next({ ctx: { ...ctx, video } });
+    return next({ ctx: { video } });
   });
 }
