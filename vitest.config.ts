@@ -1,6 +1,5 @@
 import { cpus } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { slowFirstSequencer } from './scripts/slow-first-sequencer.ts';
 import { classifyTestFiles } from './scripts/test-files.ts';
 
 // Projects, so each test runs exactly where it matters:
@@ -11,7 +10,7 @@ import { classifyTestFiles } from './scripts/test-files.ts';
 // Which files need a database is read from their imports (scripts/test-files.ts). Pick projects with --project
 // ('postgres*' for both PostgreSQL ones); scripts/test.mjs runs them all in one vitest process and counts
 // postgres-fleet under postgres.
-const { database, plain, ownProcess, slow } = classifyTestFiles(import.meta.dirname);
+const { database, plain, ownProcess } = classifyTestFiles(import.meta.dirname);
 const postgresUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 // Most tests wait on I/O (a simulated upstream, a database, a child process), so one worker more than there are cores
@@ -27,7 +26,6 @@ export default defineConfig({
     // services, databases and servers, and no test mocks modules, so files share nothing else.
     isolate: false,
     maxWorkers,
-    sequence: { sequencer: slowFirstSequencer(import.meta.dirname, slow) },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -16,9 +16,6 @@ const DATABASE_MARKER = /@sora-monitor\/db\/testing|TEST_DATABASE_URL/;
 // Test support that hosts upstream jobs for server processes it starts (the worker fleet, the fault tests) says so
 // with this line; files that reach it run in a fresh process each on PostgreSQL (see vitest.config.ts).
 const OWN_PROCESS_MARKER = /^\/\/ vitest: own process\b/m;
-// Test support that starts processes and waits on them (the CLI, server processes) says so with this line; files that
-// reach it are started first (scripts/slow-first-sequencer.ts).
-const SLOW_MARKER = /^\/\/ vitest: slow\b/m;
 
 function walk(dir: string, out: string[]): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -62,14 +59,12 @@ function makeReaches(marker: RegExp) {
 }
 
 /**
- * `{ database, plain, ownProcess, slow }`: test files relative to `root`, sorted. `ownProcess` lists the database files
- * that start server processes hosting their own upstream (each wants a fresh vitest process); `slow`, the files that
- * start processes and wait on them.
+ * `{ database, plain, ownProcess }`: test files relative to `root`, sorted. `ownProcess` lists the database files that
+ * start server processes hosting their own upstream (each wants a fresh vitest process).
  */
-export function classifyTestFiles(root: string): { database: string[]; plain: string[]; ownProcess: string[]; slow: string[] } {
+export function classifyTestFiles(root: string): { database: string[]; plain: string[]; ownProcess: string[] } {
   const needsDatabase = makeReaches(DATABASE_MARKER);
   const needsOwnProcess = makeReaches(OWN_PROCESS_MARKER);
-  const isSlow = makeReaches(SLOW_MARKER);
   const files = TEST_ROOTS.flatMap((dir) => walk(path.join(root, dir), [])).sort();
   const database: string[] = [];
   const plain: string[] = [];
@@ -79,6 +74,5 @@ export function classifyTestFiles(root: string): { database: string[]; plain: st
     if (!needsDatabase(file)) plain.push(relative);
     else (needsOwnProcess(file) ? ownProcess : database).push(relative);
   }
-  const slow = files.filter((file) => isSlow(file)).map((file) => path.relative(root, file));
-  return { database: [...database, ...ownProcess].sort(), plain, ownProcess, slow };
+  return { database: [...database, ...ownProcess].sort(), plain, ownProcess };
 }

@@ -1,5 +1,3 @@
-// vitest: slow. Files using this start processes and wait on them for tens of seconds; they are started first so the
-// run does not end on them (scripts/slow-first-sequencer.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
