@@ -2,15 +2,13 @@ import { cpus } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { classifyTestFiles } from './scripts/test-files.ts';
 
-// Projects, so each test runs exactly where it matters:
-//   unit            files that need no database, once;
-//   pglite          files that take a test database, on in-memory PGlite;
-//   postgres        the same files on PostgreSQL (TEST_DATABASE_URL, a server URL; a fresh database per test), except
-//   postgres-fleet  those that start server processes hosting their own upstream, each in a fresh process.
-// Which files need a database is read from their imports (scripts/test-files.ts). Pick projects with --project
-// ('postgres*' for both PostgreSQL ones); scripts/test.mjs runs them all in one vitest process and counts
-// postgres-fleet under postgres.
-const { database, plain, ownProcess } = classifyTestFiles(import.meta.dirname);
+// Three projects, so each test runs exactly where it matters:
+//   unit      files that need no database, once;
+//   pglite    files that take a test database, on in-memory PGlite;
+//   postgres  the same files on PostgreSQL (TEST_DATABASE_URL, a server URL; a fresh database per test).
+// Which files need a database is read from their imports (scripts/test-files.mjs). Pick projects with --project;
+// scripts/test.mjs runs unit + pglite + postgres in one vitest process.
+const { database, plain } = classifyTestFiles(import.meta.dirname);
 const postgresUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 // Most tests wait on I/O (a simulated upstream, a database, a child process), so one worker more than there are cores
@@ -31,10 +29,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: plain, env: { TEST_DATABASE_URL: '' } } },
       { extends: true, test: { name: 'pglite', include: database, env: { TEST_DATABASE_URL: '' } } },
-      { extends: true, test: { name: 'postgres', include: database.filter((file) => !ownProcess.includes(file)), env: { TEST_DATABASE_URL: postgresUrl } } },
       // A fresh process per file here: the multi-process fleet tests (PostgreSQL only) host the simulator their worker
       // processes call, and with a reused process one of them failed in 3 of 5 full runs (a stalled takeover).
-      { extends: true, test: { name: 'postgres-fleet', isolate: true, include: ownProcess, env: { TEST_DATABASE_URL: postgresUrl } } },
+      { extends: true, test: { name: 'postgres', isolate: true, include: database, env: { TEST_DATABASE_URL: postgresUrl } } },
     ],
   },
 });

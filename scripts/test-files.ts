@@ -13,9 +13,6 @@ const TEST_FILE = /\.test\.ts$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.data', 'web']);
 const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 const DATABASE_MARKER = /@sora-monitor\/db\/testing|TEST_DATABASE_URL/;
-// Test support that hosts upstream jobs for server processes it starts (the worker fleet, the fault tests) says so
-// with this line; files that reach it run in a fresh process each on PostgreSQL (see vitest.config.ts).
-const OWN_PROCESS_MARKER = /^\/\/ vitest: own process\b/m;
 
 function walk(dir: string, out: string[]): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -34,15 +31,15 @@ function resolveRelative(from: string, specifier: string): string | null {
   return candidates.find((file) => existsSync(file) && statSync(file).isFile()) ?? null;
 }
 
-/** Whether `file` (or anything it imports relatively) matches `marker`. Memoised across calls. */
-function makeReaches(marker: RegExp) {
+/** Whether `file` (or anything it imports relatively) reaches a test database. Memoised across calls. */
+function makeNeedsDatabase() {
   const memo = new Map<string, boolean>();
   const visit = (file: string): boolean => {
     const known = memo.get(file);
     if (known !== undefined) return known;
     memo.set(file, false); // cycles: assume no until proven
     const source = readFileSync(file, 'utf8');
-    let needs = marker.test(source);
+    let needs = DATABASE_MARKER.test(source);
     for (const match of needs ? [] : source.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2] ?? match[3];
       if (!specifier?.startsWith('.')) continue;
@@ -58,21 +55,12 @@ function makeReaches(marker: RegExp) {
   return visit;
 }
 
-/**
- * `{ database, plain, ownProcess }`: test files relative to `root`, sorted. `ownProcess` lists the database files that
- * start server processes hosting their own upstream (each wants a fresh vitest process).
- */
-export function classifyTestFiles(root: string): { database: string[]; plain: string[]; ownProcess: string[] } {
-  const needsDatabase = makeReaches(DATABASE_MARKER);
-  const needsOwnProcess = makeReaches(OWN_PROCESS_MARKER);
+/** `{ database, plain }`: test files relative to `root`, sorted. */
+export function classifyTestFiles(root: string): { database: string[]; plain: string[] } {
+  const needsDatabase = makeNeedsDatabase();
   const files = TEST_ROOTS.flatMap((dir) => walk(path.join(root, dir), [])).sort();
   const database: string[] = [];
   const plain: string[] = [];
-  const ownProcess: string[] = [];
-  for (const file of files) {
-    const relative = path.relative(root, file);
-    if (!needsDatabase(file)) plain.push(relative);
-    else (needsOwnProcess(file) ? ownProcess : database).push(relative);
-  }
-  return { database: [...database, ...ownProcess].sort(), plain, ownProcess };
+  for (const file of files) (needsDatabase(file) ? database : plain).push(path.relative(root, file));
+  return { database, plain };
 }

@@ -101,7 +101,7 @@ async function vitest(projects) {
   const nodeVersion = spawnSync(testNode, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const ok = await run(
     testNode,
-    ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=./scripts/vitest-count-reporter.mjs', ...projects.map((name) => `--project=${name === 'postgres' ? 'postgres*' : name}`)],
+    ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=./scripts/vitest-count-reporter.mjs', ...projects.map((name) => `--project=${name}`)],
     { PATH: testPath, TEST_DATABASE_URL: pgUrl, VITEST_COUNTS_FILE: countsFile },
   );
   const report = readJson(countsFile);

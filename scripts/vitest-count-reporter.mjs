@@ -11,8 +11,7 @@ export default class CountReporter {
     const firstLine = (errors) => String(errors?.[0]?.message ?? '').split('\n')[0].slice(0, 200);
     const tally = (name) => (projects[name] ??= { passed: 0, failed: 0, skipped: 0, files: 0 });
     for (const module of testModules) {
-      // postgres-fleet is the part of the PostgreSQL pass that runs a fresh process per file: counted as postgres.
-      const counts = tally((module.project.name || 'default').split('-')[0]);
+      const counts = tally(module.project.name || 'default');
       counts.files += 1;
       let tests = 0;
       for (const test of module.children.allTests()) {

@@ -1,5 +1,3 @@
-// vitest: own process. Files using this host the upstream their server processes call; on PostgreSQL each runs in
-// a fresh vitest process (with a reused one, one of them stalled a takeover in 3 of 5 full runs).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';

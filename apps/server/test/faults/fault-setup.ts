@@ -1,5 +1,3 @@
-// vitest: own process. Files using this host the upstream their server processes call; on PostgreSQL each runs in
-// a fresh vitest process (with a reused one, one of them stalled a takeover in 3 of 5 full runs).
 import { createDb, type DbHandle } from '@sora-monitor/db';
 import { createTestDatabase, type TestDatabase } from '@sora-monitor/db/testing';
 import { startSimulator, type Simulator } from '@sora-monitor/simulator';
