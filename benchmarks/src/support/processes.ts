@@ -194,6 +194,12 @@ export const AUTH_SECRET = 'benchmark-secret-0123456789abcdefghijklmnopqrstuvwxy
  * simulator. `env` overrides anything (POLL_CONCURRENCY, ROLE, …). Logs at warn: request logging would otherwise
  * be the benchmark's bottleneck (it is pushed through a pipe into this process).
  */
+/**
+ * BENCH_SERVER_NODE_ARGS: Node flags for every server process a scenario starts, to look into a result without editing
+ * one (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; a server writes its profile when it stops).
+ */
+const envServerNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 export async function startServerProcess(options: {
   name?: string;
   databaseUrl: string;
@@ -210,7 +216,7 @@ export async function startServerProcess(options: {
       name: options.name ?? 'server',
       cwd: serverDir,
       args: ['src/main.ts'],
-      nodeArgs: options.nodeArgs,
+      nodeArgs: [...envServerNodeArgs, ...(options.nodeArgs ?? [])],
       env: {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',

@@ -22,12 +22,6 @@ export interface StackOptions {
   nodeArgs?: string[];
 }
 
-/**
- * BENCH_SERVER_NODE_ARGS: Node flags for the server processes of every scenario, to look into a result without editing
- * one (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; a server writes its profile when it stops).
- */
-const envNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-
 export async function withStack<T>(options: StackOptions, run: (stack: Stack) => Promise<T>): Promise<T> {
   const [database, simulator] = await settleBoth(
     createBenchDatabase(options.label),
@@ -46,7 +40,7 @@ export async function withStack<T>(options: StackOptions, run: (stack: Stack) =>
             databaseUrl: database.url,
             simulator: sim,
             env,
-            nodeArgs: [...envNodeArgs, ...(options.nodeArgs ?? [])],
+            nodeArgs: options.nodeArgs,
           });
         }),
       );
