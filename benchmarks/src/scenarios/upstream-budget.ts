@@ -42,6 +42,19 @@ async function upstreamRequests(simulator: SimulatorProcess, from: number, to: n
   return requests.filter((entry) => entry.startedAt >= from && entry.startedAt < to);
 }
 
+const FIRST_REQUEST_DEADLINE_MS = 60_000;
+
+/** When the first upstream request since `since` started (waiting for one, up to `deadlineMs`). */
+async function firstUpstreamRequestAt(simulator: SimulatorProcess, since: number, deadlineMs: number): Promise<number> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (;;) {
+    const [first] = await upstreamRequests(simulator, since, Number.POSITIVE_INFINITY);
+    if (first) return first.startedAt;
+    if (Date.now() > giveUpAt) throw new Error(`no upstream request within ${deadlineMs / 1000} s of the workers starting: nothing was polled`);
+    await sleep(200);
+  }
+}
+
 async function meanBudgetWaitMs(workers: ServerProcess[]): Promise<number> {
   const all = await Promise.all(workers.map((worker) => histogram(worker, 'sora_rate_limiter_wait_seconds', METRICS_TOKEN)));
   const count = all.reduce((total, h) => total + h.count, 0);
@@ -61,6 +74,7 @@ async function run(
   log: (message: string) => void,
 ): Promise<BudgetRun> {
   await reset(database);
+  const startedAt = Date.now();
   const workers = await Promise.all(
     Array.from({ length: options.instances }, (_, index) =>
       startServerProcess({
@@ -73,10 +87,13 @@ async function run(
   );
   try {
     await sleep(options.warmupMs);
+    // A loaded machine (CI) can take seconds from "ready" to a worker's first claim: the window opens no earlier than
+    // the first upstream request, so it counts the budget at work rather than the start-up.
+    const firstAt = await firstUpstreamRequestAt(simulator, startedAt, FIRST_REQUEST_DEADLINE_MS);
     const writesBefore = await counterWrites(database);
-    const from = Date.now();
-    await sleep(options.windowMs);
-    const to = Date.now();
+    const from = Math.max(startedAt + options.warmupMs, firstAt);
+    const to = from + options.windowMs;
+    await sleep(to - Date.now());
     await sleep(1_500); // table statistics are flushed about once a second
     const writes = (await counterWrites(database)) - writesBefore;
     const requests = await upstreamRequests(simulator, from, to);
