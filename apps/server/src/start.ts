@@ -121,7 +121,7 @@ async function openDatabase(config: Config, logger: Logger) {
   await secureDataDir(config.dataDir, logger);
   const database = await createDb(
     config.databaseUrl
-      ? { databaseUrl: config.databaseUrl, logger }
+      ? { databaseUrl: config.databaseUrl, logger, endStalledSessions: true }
       : { dataDir: path.resolve(config.dataDir, 'pglite'), logger },
   );
   logger.info({ database: database.kind }, 'Database ready (%s)', database.kind);

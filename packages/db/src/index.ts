@@ -5,5 +5,6 @@ export { LOCK_FILE_NAME } from './data-dir-lock';
 export { redactDatabaseUrl } from './database-url';
 export { migrationsFolder, countPendingMigrations } from './migrations';
 export { notify } from './notify';
+export { endStalledSessions, type StalledSession } from './stalled-sessions';
 export * from './schema';
 export * from './queries';

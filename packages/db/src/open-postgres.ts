@@ -7,6 +7,7 @@ import { countPendingMigrations, migrationsFolder } from './migrations';
 import { PostgresListener } from './postgres-listener';
 import { queryLogger } from './query-logger';
 import * as schema from './schema';
+import { startStalledSessionReaper } from './stalled-sessions';
 import type { Database, DbHandle, DbLogger } from './types';
 
 export interface PostgresConfig {
@@ -18,6 +19,11 @@ export interface PostgresConfig {
   connectTimeoutSeconds?: number;
   /** The server ends a session idle inside a transaction this long (default 15 s). */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * Ends this application's sessions left stalled mid-statement inside a transaction for that long too (see
+   * `endStalledSessions`): what the idle timeout cannot see. Long-running processes turn it on; tests need not.
+   */
+  endStalledSessions?: boolean;
 }
 
 type ConnectionOptions = postgres.Options<Record<string, postgres.PostgresType>>;
@@ -28,8 +34,15 @@ const MIGRATION_LOCK_KEY = '7351902114';
 /** Far longer than any transaction of ours takes, well inside a lease (LEASE_MS, 60 s by default). */
 export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
+/**
+ * Every instance names its sessions alike, so one can tell its fleet's sessions from anyone else's on the database
+ * (`pg_stat_activity`, and the stalled-session reaper). A DATABASE_URL `?application_name=` still wins.
+ */
+export const APPLICATION_NAME = 'sora-monitor';
+
 export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
   const target = parseDatabaseUrl(config.databaseUrl);
+  const idleTimeoutMs = config.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS;
   const connection: ConnectionOptions = {
     // Short, so that while the server is unreachable a request fails within seconds (a 503) instead of hanging.
     connect_timeout: config.connectTimeoutSeconds ?? 3,
@@ -42,7 +55,7 @@ export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
     // Our transactions only ever wait on the database. One left idle (its process stopped, paused or cut off between
     // two statements) would keep its row locks, and `SKIP LOCKED` claims would pass those rows over for as long as
     // it lasts: the server ends such a session instead, so a stalled worker's generations can be taken over.
-    connection: { idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS },
+    connection: { application_name: APPLICATION_NAME, idle_in_transaction_session_timeout: idleTimeoutMs },
   };
   const client = postgres(config.databaseUrl, { ...connection, max: config.max ?? 10 });
   const db: Database = drizzle({ client, schema, logger: queryLogger(config.onQuery) });
@@ -62,6 +75,9 @@ export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
   }
 
   const listener = new PostgresListener(config.databaseUrl, connection, config.logger);
+  const reaper = config.endStalledSessions
+    ? startStalledSessionReaper(db, { stalledForMs: idleTimeoutMs, everyMs: idleTimeoutMs / 3, logger: config.logger })
+    : null;
   let closing: Promise<void> | null = null;
   return {
     db,
@@ -71,7 +87,10 @@ export async function openPostgres(config: PostgresConfig): Promise<DbHandle> {
       await client`select 1`;
     },
     migrationsApplied: async () => (await countPendingMigrations(db)) === 0,
-    close: () => (closing ??= Promise.all([listener.close(), client.end({ timeout: 5 })]).then(() => undefined)),
+    close: () => {
+      reaper?.stop();
+      return (closing ??= Promise.all([listener.close(), client.end({ timeout: 5 })]).then(() => undefined));
+    },
   };
 }
 

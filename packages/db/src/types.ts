@@ -34,6 +34,8 @@ export type DbConfig =
       connectTimeoutSeconds?: number;
       /** The server ends a session left idle inside a transaction this long (default 15 s). */
       idleInTransactionTimeoutMs?: number;
+      /** Also end this application's sessions stalled mid-statement in a transaction that long (long-running processes). */
+      endStalledSessions?: boolean;
     })
   | (CommonOptions & { dataDir: string })
   | (CommonOptions & { memory: true });
