@@ -37,7 +37,8 @@ describe.runIf(testDbKind() === 'postgres')('a transaction whose connection is l
     const killed = new Promise<void>((resolve) => (carryOn = resolve));
     let lateWrite: Promise<unknown> | null = null;
     const transaction = handle.db.transaction(async (tx) => {
-      [{ pid }] = await executeRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+      const [backend] = await executeRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+      pid = backend!.pid;
       await tx.execute(sql`insert into marks values ('first, in the transaction')`);
       await killed;
       lateWrite = tx.execute(sql`insert into marks values ('second, after the connection was lost')`);

@@ -72,7 +72,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the database goes away for 30 s
         const response = await fetch(`${cut.url}/readyz`);
         return { status: response.status, body: (await response.json()) as { status: string } };
       });
-      expect(ready.value).toMatchObject({ status: 503, body: { status: 'not_ready' } });
+      expect(ready.value, `readyz: ${String(ready.error)}\n${cut.output().slice(-3_000)}`).toMatchObject({ status: 503, body: { status: 'not_ready' } });
       expect(ready.ms).toBeLessThan(5_000);
 
       const call = await timed(() => cutClient.videos.list.query({}));
