@@ -1,4 +1,5 @@
 export { createDb } from './create-db';
+export { APPLICATION_NAME } from './open-postgres';
 export type { Database, DbConfig, DbHandle, DbLogger, Schema, Tx, Unlisten } from './types';
 export { DataDirLockedError, DatabaseUnavailableError, InvalidCursorError, InvalidDatabaseUrlError, isDatabaseUnavailableError } from './errors';
 export { LOCK_FILE_NAME } from './data-dir-lock';

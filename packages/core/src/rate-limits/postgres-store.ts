@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { APPLICATION_NAME } from '@sora-monitor/db';
 import postgres from 'postgres';
 
 /** The table rate-limiter-flexible keeps its counters in: one row per key (`<limit>:<user>`), shared by every instance. */
@@ -22,7 +23,12 @@ export interface RateLimitStore {
  * rest of the server uses) to that shape, with the same short connect timeout so an outage fails fast.
  */
 export function createPostgresRateLimitStore(databaseUrl: string): RateLimitStore {
-  const sql = postgres(databaseUrl, { max: 2, connect_timeout: 3, onnotice: () => undefined });
+  const sql = postgres(databaseUrl, {
+    max: 2,
+    connect_timeout: 3,
+    onnotice: () => undefined,
+    connection: { application_name: APPLICATION_NAME }, // named like the instance's other sessions
+  });
   let created: Promise<void> | null = null;
   return {
     client: {
