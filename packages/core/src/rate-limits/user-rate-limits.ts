@@ -57,7 +57,31 @@ const LABELS: Record<keyof RateLimitSettings, string> = {
 
 const unlimited: UserRateLimiter = { consume: async () => undefined, refund: async () => undefined };
 
-export function createUserRateLimiter(label: string, rule: RateLimitRule, store?: RateLimitStore, name = label): UserRateLimiter {
+/**
+ * Requests one counter update takes ahead for a limit of `max` a window: max ÷ 30, at least 1. With the counter in
+ * PostgreSQL a busy user's status requests then cost one write per batch instead of one each (an autocommit write,
+ * with its WAL flush, on every request). What an instance took and did not use lapses with the window: a user may be
+ * refused up to (batch − 1) requests early per instance, never allowed more than the limit.
+ */
+export function takeAheadBatch(max: number): number {
+  return Math.max(1, Math.floor(max / 30));
+}
+
+/** Keys with requests taken ahead are forgotten once their window has passed; checked when there are this many. */
+const RESERVE_PRUNE_AT = 10_000;
+
+/**
+ * `takeAhead`: with a shared store, take requests from the counter in batches (`takeAheadBatch`) and serve the rest
+ * of a batch from this process. For high limits on frequent requests (status, content); never for a limit that
+ * guards money, which must count every request where every instance sees it.
+ */
+export function createUserRateLimiter(
+  label: string,
+  rule: RateLimitRule,
+  store?: RateLimitStore,
+  name = label,
+  takeAhead = false,
+): UserRateLimiter {
   if (rule.max <= 0) return unlimited;
   const inMemory = new RateLimiterMemory({ points: rule.max, duration: rule.windowSec });
   const limiter: RateLimiterAbstract = store
@@ -73,17 +97,45 @@ export function createUserRateLimiter(label: string, rule: RateLimitRule, store?
         insuranceLimiter: inMemory,
       })
     : inMemory;
+  const batch = store && takeAhead ? takeAheadBatch(rule.max) : 1;
+  /** Requests taken from the counter ahead of need, per key, and until when they are good. */
+  const reserves = new Map<string, { left: number; until: number }>();
   const ready = async () => {
     if (store) await store.ensureTable().catch(() => undefined); // unreachable: the insurance limiter answers
   };
+  const takeReserved = (key: string): boolean => {
+    const reserve = reserves.get(key);
+    if (!reserve) return false;
+    if (reserve.until <= Date.now()) {
+      reserves.delete(key);
+      return false;
+    }
+    reserve.left -= 1;
+    if (reserve.left <= 0) reserves.delete(key);
+    return true;
+  };
+  const reserve = (key: string, left: number, msBeforeNext: number) => {
+    if (left <= 0) return;
+    if (reserves.size >= RESERVE_PRUNE_AT) for (const [k, r] of reserves) if (r.until <= Date.now()) reserves.delete(k);
+    reserves.set(key, { left, until: Date.now() + msBeforeNext });
+  };
   return {
     async consume(key) {
+      const stored = storableKey(key);
+      if (takeReserved(stored)) return;
       await ready();
       try {
-        await limiter.consume(storableKey(key));
+        const taken = await limiter.consume(stored, batch);
+        reserve(stored, batch - 1, taken.msBeforeNext);
       } catch (rejection) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the limit is used up; anything else is a real error.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        // The counter is now over by the part of the batch the window had no room for; the part that fit is ours.
+        const granted = Math.min(batch, rule.max - (rejection.consumedPoints - batch));
+        if (granted >= 1) {
+          reserve(stored, granted - 1, rejection.msBeforeNext);
+          return;
+        }
         const retryAfterMs = Math.max(1_000, rejection.msBeforeNext);
         const seconds = Math.ceil(retryAfterMs / 1_000);
         throw new AppError('TOO_MANY_REQUESTS', `Too many ${label} requests; try again in ${seconds} s.`, {
@@ -103,8 +155,8 @@ export function createUserRateLimits(settings: Partial<RateLimitSettings> = {}, 
   const rules = { ...DEFAULT_RATE_LIMITS, ...settings };
   return {
     generate: createUserRateLimiter(LABELS.generate, rules.generate, store, 'generate'),
-    status: createUserRateLimiter(LABELS.status, rules.status, store, 'status'),
-    content: createUserRateLimiter(LABELS.content, rules.content, store, 'content'),
+    status: createUserRateLimiter(LABELS.status, rules.status, store, 'status', true),
+    content: createUserRateLimiter(LABELS.content, rules.content, store, 'content', true),
     signInPerEmail: createUserRateLimiter(LABELS.signInPerEmail, rules.signInPerEmail, store, 'sign-in-per-email'),
     videoCreate: createUserRateLimiter(LABELS.videoCreate, rules.videoCreate, store, 'video-create'),
     tokenCreate: createUserRateLimiter(LABELS.tokenCreate, rules.tokenCreate, store, 'token-create'),

@@ -26,7 +26,10 @@ describe.skipIf(testDbKind() === 'pglite')('per-user rate limits counted in Post
   const rule = { max: 3, windowSec: 60 };
 
   async function refusal(consume: Promise<void>): Promise<AppError> {
-    const error = await consume.then(() => null, (rejection: unknown) => rejection);
+    const error = await consume.then(
+      () => null,
+      (rejection: unknown) => rejection,
+    );
     expect(error).toBeInstanceOf(AppError);
     return error as AppError;
   }
@@ -59,9 +62,9 @@ describe.skipIf(testDbKind() === 'pglite')('per-user rate limits counted in Post
     const limiter = createUserRateLimiter('sign-in', { max: 1, windowSec: 60 }, first, 'long-key');
     const email = `${'a'.repeat(300)}@example.com`;
     await limiter.consume(email);
-    await expect(createUserRateLimiter('sign-in', { max: 1, windowSec: 60 }, second, 'long-key').consume(email)).rejects.toBeInstanceOf(
-      AppError,
-    );
+    await expect(
+      createUserRateLimiter('sign-in', { max: 1, windowSec: 60 }, second, 'long-key').consume(email),
+    ).rejects.toBeInstanceOf(AppError);
   });
 
   it('without a shared store, each instance counts on its own (PGlite, one process)', async () => {
@@ -70,5 +73,47 @@ describe.skipIf(testDbKind() === 'pglite')('per-user rate limits counted in Post
     await onA.consume('user-3');
     await onB.consume('user-3');
     await expect(onA.consume('user-3')).rejects.toBeInstanceOf(AppError);
+  });
+
+  /** The store with every statement its limiters send counted. */
+  function counted(store: RateLimitStore) {
+    const sent = { statements: 0 };
+    const client = {
+      query: (query: { text: string; values?: unknown[] }) => (
+        (sent.statements += 1),
+        store.client.query(query)
+      ),
+    };
+    return { store: { ...store, client }, sent };
+  }
+
+  it('takes status requests ahead in batches: one counter write per batch, and two instances still allow exactly the limit', async () => {
+    const rule = { max: 60, windowSec: 60 }; // a batch of 2
+    const a = counted(first);
+    const b = counted(second);
+    const onA = createUserRateLimits({ status: rule }, a.store).status;
+    const onB = createUserRateLimits({ status: rule }, b.store).status;
+    let granted = 0;
+    let refused: AppError | null = null;
+    for (let i = 0; i < 100 && !refused; i += 1) {
+      const error = await (i % 2 === 0 ? onA : onB).consume('batched-user').then(
+        () => null,
+        (rejection: unknown) => rejection as AppError,
+      );
+      if (error) refused = error;
+      else granted += 1;
+    }
+    expect(granted).toBe(60);
+    expect(refused?.message).toMatch(/^Too many status requests; try again in \d+ s\.$/);
+    // 60 requests in batches of 2 (30 writes) and the refused one's write; one request each would have been 61.
+    expect(a.sent.statements + b.sent.statements).toBe(31);
+  });
+
+  it('never takes ahead for the generation limit, which guards money: every request is counted where every instance sees it', async () => {
+    const rule = { max: 60, windowSec: 60 };
+    const a = counted(first);
+    const onA = createUserRateLimits({ generate: rule }, a.store).generate;
+    for (let i = 0; i < 4; i += 1) await onA.consume('exact-user');
+    expect(a.sent.statements).toBe(4);
   });
 });
