@@ -65,6 +65,7 @@ export function startStalledSessionReaper(
       }
       failing = false;
     } catch (error) {
+      if (stopped) return; // the handle closed under this sweep
       // The database being down is reported elsewhere; once per outage is enough here.
       if (!failing)
         options.logger?.warn(

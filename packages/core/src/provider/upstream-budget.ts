@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RATE_LIMIT_TABLE, type RateLimitStore } from '../rate-limits/postgres-store';
+import { grantedOfRefusedBatch } from '../rate-limits/refused-batch';
 
 /**
  * Who waits first for the budget: `interactive` (a user's create, a status request, a watched video, a download
@@ -75,10 +76,7 @@ export function createUpstreamBudget(requestsPerMinute: number, shared?: SharedB
       return { granted: count, askAgainInMs: 0 };
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) return { granted: 0, askAgainInMs: COUNTER_FAILURE_RETRY_MS };
-      // The counter is now over by the part of this batch the window had no room for; the part that fit is ours.
-      const usedBefore = refusal.consumedPoints - count;
-      const granted = Math.max(0, Math.min(count, requestsPerMinute - usedBefore));
-      return { granted, askAgainInMs: Math.max(1, refusal.msBeforeNext) };
+      return { granted: grantedOfRefusedBatch(refusal, count, requestsPerMinute), askAgainInMs: Math.max(1, refusal.msBeforeNext) };
     }
   }
 

@@ -2,6 +2,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import type { RateLimitRule } from '../auth';
 import { AppError } from '../domain';
 import { RATE_LIMIT_TABLE, storableKey, type RateLimitStore } from './postgres-store';
+import { grantedOfRefusedBatch } from './refused-batch';
 
 /*
  * Requests allowed per key within a window (`max: 0` turns a limit off, e.g. for a benchmark). With PostgreSQL the
@@ -130,8 +131,7 @@ export function createUserRateLimiter(
       } catch (rejection) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the limit is used up; anything else is a real error.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        // The counter is now over by the part of the batch the window had no room for; the part that fit is ours.
-        const granted = Math.min(batch, rule.max - (rejection.consumedPoints - batch));
+        const granted = grantedOfRefusedBatch(rejection, batch, rule.max);
         if (granted >= 1) {
           reserve(stored, granted - 1, rejection.msBeforeNext);
           return;
