@@ -60,9 +60,14 @@ export const onUpdateProcedure = protectedProcedure
     return next();
   })
   // One of the user's stream slots, taken before the stream starts so a refusal is a plain TOO_MANY_REQUESTS (429).
-  // Given back when the stream ends, or when the request is aborted before the stream ever ran.
+  // Given back when the stream ends, or when the request is aborted before the stream ever ran. Giving it back also
+  // takes the abort listener off: a caller's signal can outlive many streams (an in-process client's).
   .use(async ({ ctx, signal, next }) => {
-    const releaseSlot = ctx.userCaps.openSubscription(ctx.user.id);
+    const giveBack = ctx.userCaps.openSubscription(ctx.user.id);
+    const releaseSlot = () => {
+      signal?.removeEventListener('abort', releaseSlot);
+      giveBack();
+    };
     signal?.addEventListener('abort', releaseSlot, { once: true });
     const result = await next({ ctx: { releaseSlot } });
     if (!result.ok) releaseSlot();

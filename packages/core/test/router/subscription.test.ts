@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createDb, getVideoForUser, listEventsForVideo } from '@sora-monitor/db';
 import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
 import { isTrackedEnvelope } from '@trpc/server';
@@ -212,5 +213,23 @@ describe('sora.onUpdate', () => {
     // Each update carries the state as re-read from the database.
     const current = await getVideoForUser(h.db.db, ada.id, video.id);
     expect(updates.at(-1)?.video.generation.jobId).toBe(current?.soraJobId);
+  });
+
+  it('leaves no listener on a long-lived signal once its streams have ended (one caller, many streams)', async () => {
+    const ada = await h.signUp('ada');
+    const video = await ada.caller.videos.create({ prompt: 'Watched again and again' });
+    // One signal for the caller's life, as an in-process client (the CLI, a script) holds it: each stream that ends
+    // must take its own listener off, or they pile up stream by stream.
+    const controller = new AbortController();
+    onTestFinished(() => controller.abort());
+    const caller = h.callerFor(ada, { signal: controller.signal });
+    const before = getEventListeners(controller.signal, 'abort').length;
+    for (let round = 0; round < 12; round += 1) {
+      const iterator = (await caller.sora.onUpdate({ videoId: video.id }))[Symbol.asyncIterator]();
+      expect((await iterator.next()).done).toBe(false);
+      await iterator.return?.();
+    }
+    expect(getEventListeners(controller.signal, 'abort').length).toBe(before);
+    expect(h.services.userCaps.openSubscriptions(ada.id)).toBe(0);
   });
 });
