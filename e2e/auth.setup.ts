@@ -21,7 +21,7 @@ setup('alice signs up through the form', async ({ page }, testInfo) => {
   await page.context().storageState({ path: storageStatePath('alice') });
 });
 
-for (const key of ['bob', 'dana'] as const) {
+for (const key of ['bob', 'dana', 'lena', 'wes'] as const) {
   setup(`${key} has an account`, async ({ page }) => {
     const user = USERS[key];
     const response = await page.request.post('/api/auth/sign-up/email', {

@@ -5,6 +5,8 @@ import { downloadedVideo, playedVideo } from './support/player';
 import { storageStatePath } from './support/users';
 
 test.use({ storageState: storageStatePath('alice') });
+// Each test follows a video of its own: they run side by side, on different workers.
+test.describe.configure({ mode: 'parallel' });
 
 // The simulator serves each job the clip of its size and length, and marks a derived video's file with
 // "sora-simulator <kind> of <source job>", so what the browser plays and downloads tells a derived video apart.

@@ -4,6 +4,8 @@ import { expectBadge, progressBar, progressValue, snapshot } from './support/pag
 import { storageStatePath } from './support/users';
 
 test.use({ storageState: storageStatePath('alice') });
+// Each test follows a video of its own: they run side by side, on different workers.
+test.describe.configure({ mode: 'parallel' });
 
 test('queued, then in progress: the bar and the time remaining move without a reload', async ({ page, request }, testInfo) => {
   const video = await startVideo(request, { title: 'Long take', prompt: 'A slow dolly shot through a greenhouse [sim:duration=40000]' });

@@ -4,6 +4,8 @@ import { expectBadge, progressBar, progressValue, snapshot } from './support/pag
 import { storageStatePath } from './support/users';
 
 test.use({ storageState: storageStatePath('alice') });
+// Each test follows a video of its own: they run side by side, on different workers.
+test.describe.configure({ mode: 'parallel' });
 
 interface StatusView {
   status: string;

@@ -3,7 +3,7 @@ import { createVideo, startVideo } from './support/api';
 import { snapshot } from './support/pages';
 import { storageStatePath } from './support/users';
 
-test.use({ storageState: storageStatePath('dana') });
+test.use({ storageState: storageStatePath('lena') });
 
 test('my videos: newest first, paged with "Load more", filtered by status, live while generating', async ({ page, request }, testInfo) => {
   for (let index = 1; index <= 13; index += 1) {

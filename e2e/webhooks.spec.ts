@@ -4,7 +4,7 @@ import { snapshot } from './support/pages';
 import { storageStatePath } from './support/users';
 import { startReceiver, type Receiver } from './support/webhook-receiver';
 
-test.use({ storageState: storageStatePath('dana') });
+test.use({ storageState: storageStatePath('wes') });
 
 let receiver: Receiver;
 test.beforeAll(async () => {
