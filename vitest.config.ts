@@ -24,6 +24,8 @@ export default defineConfig({
     // services, databases and servers, and no test mocks modules, so files share nothing else.
     isolate: false,
     maxWorkers,
+    // Bundles the server once for the tests that start server processes (scripts/server-bundle.mjs).
+    globalSetup: ['./scripts/vitest-global-setup.mjs'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
 
@@ -55,7 +56,15 @@ export function createLogger(
   return pino({
     ...options,
     ...(isPrettyLog(config.logFormat ?? 'auto', isTerminal)
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+      ? { transport: { target: prettyTransport(), options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),
   });
+}
+
+/**
+ * pino-pretty resolved from this package: pino would look for a bare name next to whichever file called it, which in
+ * the tests' bundle of the server (scripts/server-bundle.mjs) is not here.
+ */
+function prettyTransport(): string {
+  return createRequire(import.meta.url).resolve('pino-pretty');
 }
