@@ -1,3 +1,4 @@
+import { waitUntil } from '@sora-monitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealServer, type RealServer } from '../../../packages/core/test/client/real-server';
 import { freshHome, parseJson, runCli } from './run-cli';
@@ -26,6 +27,10 @@ beforeAll(async () => {
     expect(run.code, run.stderr).toBe(0);
     ids[name] = parseJson<{ id: string }>(run).id;
   }
+  // A video's cost is known once its generation completes (`new` returns at the start): sorting by cost before then
+  // would see 0 for a video still generating. Wait for all three, as a user would see them.
+  const costed = async () => (await listed([])).items.filter((video) => video.generation.cost !== null).length;
+  await waitUntil(costed, (count) => count === 3, { timeoutMs: 60_000, intervalMs: 500 });
 });
 afterAll(() => server?.stop());
 
