@@ -6,7 +6,8 @@ import path from 'node:path';
 import { bundleServer } from './server-bundle.mjs';
 
 export default async function setup() {
-  if (process.env.SORA_SERVER_BUNDLE === 'off') return undefined;
+  // vitest runs this once per project: the first made the bundle for the whole run ('off' keeps the sources).
+  if (process.env.SORA_SERVER_BUNDLE) return undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'sora-server-bundle-'));
   const outfile = path.join(dir, 'main.mjs');
   await bundleServer(outfile);

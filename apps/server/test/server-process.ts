@@ -29,7 +29,8 @@ export function spawnServer(
   options: { nodeArgs?: string[]; /** Runs it on a pseudo-terminal (util-linux `script`), as in a shell. */ terminal?: boolean } = {},
 ): ServerProcess {
   const bundle = process.env.SORA_SERVER_BUNDLE;
-  const args = bundle && path.isAbsolute(bundle) ? [...(options.nodeArgs ?? []), bundle] : ['--import', tsxLoader, ...(options.nodeArgs ?? []), 'src/main.ts'];
+  const [loader, entry] = bundle && path.isAbsolute(bundle) ? [[], bundle] : [['--import', tsxLoader], 'src/main.ts'];
+  const args = [...loader, ...(options.nodeArgs ?? []), entry];
   const command = [process.execPath, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
   const [file, fileArgs] = options.terminal ? ['script', ['-qefc', `exec ${command}`, '/dev/null']] : [process.execPath, args];
   const child = spawn(file, fileArgs, {
