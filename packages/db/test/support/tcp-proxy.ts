@@ -7,11 +7,19 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again on the same port. */
   restore(): Promise<void>;
+  /** Drops every open connection but keeps accepting new ones. */
+  dropConnections(): void;
+  /**
+   * Cuts the link (as `cut()`) the moment a client sends bytes containing `marker`: the server going away at one
+   * precise step of a conversation, such as the driver's first statement on a new connection.
+   */
+  cutWhenClientSends(marker: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let tripwire: { marker: string; tripped: () => void } | null = null;
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
     for (const socket of [client, upstream]) {
@@ -19,7 +27,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
     }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (!tripwire || !chunk.includes(tripwire.marker)) return void upstream.write(chunk);
+      const { tripped } = tripwire;
+      tripwire = null;
+      void stop().then(tripped);
+    });
+    client.on('end', () => upstream.end());
+    upstream.pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -36,5 +51,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     });
 
   const port = await listen(0);
-  return { port, cut: stop, restore: async () => void (await listen(port)), close: stop };
+  return {
+    port,
+    cut: stop,
+    restore: async () => void (await listen(port)),
+    dropConnections: () => sockets.forEach((socket) => socket.destroy()),
+    cutWhenClientSends: (marker) => new Promise<void>((tripped) => (tripwire = { marker, tripped })),
+    close: stop,
+  };
 }
