@@ -6,10 +6,12 @@
 // Env: TEST_NODE (node binary for vitest), TEST_DATABASE_URL (PostgreSQL server for the postgres project),
 //      REQUIRE_POSTGRES=1 (a missing PostgreSQL is a failure, as in CI), TEST_LABEL (names the summary file).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
+import { bundleServer } from './server-bundle.mjs';
 
 const projectsArg = process.argv.find((arg) => arg.startsWith('--projects='));
 const vitestOnly = projectsArg !== undefined;
@@ -141,6 +143,15 @@ if (!vitestOnly) {
   if (!cliBuild) record('cli build', 0, 1);
 }
 
+// One bundle of the server for every server process the tests start, vitest's and Playwright's alike
+// (scripts/server-bundle.mjs; vitest's global setup and playwright.config.ts use it when SORA_SERVER_BUNDLE names it).
+let bundleDir = null;
+if (!process.env.SORA_SERVER_BUNDLE) {
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'sora-server-bundle-'));
+  process.env.SORA_SERVER_BUNDLE = path.join(bundleDir, 'main.mjs');
+  await bundleServer(process.env.SORA_SERVER_BUNDLE);
+}
+
 await vitest(projects);
 
 if (!vitestOnly) {
@@ -154,6 +165,8 @@ if (!vitestOnly) {
   if (!stats) record('e2e', 0, 1, 'Playwright produced no report');
   else record('e2e', stats.expected + stats.flaky, stats.unexpected + (ok || stats.unexpected > 0 ? 0 : 1), `${stats.skipped} skipped, ${seconds(since)}`);
 }
+
+if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 
 const passed = steps.reduce((sum, step) => sum + step.passed, 0);
 const failed = steps.reduce((sum, step) => sum + step.failed, 0);

@@ -22,6 +22,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value?: T
   }
 }
 
+/** An error with its cause: fetch's "fetch failed" alone does not say whether the server refused or crashed. */
+function describeFailure(error: unknown): string {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause === undefined ? String(error) : `${String(error)} (cause: ${String(cause)})`;
+}
+
 // Needs real PostgreSQL and several processes: on PGlite (the suite's first run) there is nothing to cut.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the database goes away for 30 s under one instance', () => {
   let setup: FaultSetup | undefined;
@@ -72,7 +78,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the database goes away for 30 s
         const response = await fetch(`${cut.url}/readyz`);
         return { status: response.status, body: (await response.json()) as { status: string } };
       });
-      expect(ready.value, `readyz: ${String(ready.error)}\n${cut.output().slice(-3_000)}`).toMatchObject({ status: 503, body: { status: 'not_ready' } });
+      expect(ready.value, `readyz: ${describeFailure(ready.error)}\n${cut.output().slice(-3_000)}`).toMatchObject({ status: 503, body: { status: 'not_ready' } });
       expect(ready.ms).toBeLessThan(5_000);
 
       const call = await timed(() => cutClient.videos.list.query({}));
