@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProbeCommand, ProbeReply, ProbeStats } from './probe-protocol';
 import { probeFile, serverDir, simulatorDir } from './paths';
+import { bundleServer } from '../../../scripts/server-bundle.mjs';
 
 const OUTPUT_LINES_KEPT = 200;
 const live = new Set<Spawned>();
@@ -29,22 +31,46 @@ interface SpawnOptions {
   env: Record<string, string>;
   /** Node flags (e.g. --cpu-prof) before the script. */
   nodeArgs?: string[];
+  /** The probe compiled to JavaScript: the process then runs without tsx's loader (see `compiledServer`). */
+  compiledProbe?: string;
   /** Ready when the output matches (the result is the first capture group), or when the check returns a string. */
   ready: RegExp | (() => Promise<string | null>);
   timeoutMs?: number;
 }
 
+/**
+ * The server (scripts/server-bundle.mjs, as the tests run it) and the probe as JavaScript, made once per run: a server
+ * then starts on about a third of the CPU it spends loading itself through tsx's loader hooks, which was most of
+ * `--quick`'s time. SORA_SERVER_BUNDLE=off starts servers from source.
+ */
+let compiled: Promise<{ server: string; probe: string } | null> | null = null;
+function compiledServer(): Promise<{ server: string; probe: string } | null> {
+  compiled ??= (async () => {
+    if (process.env.SORA_SERVER_BUNDLE === 'off') return null;
+    const dir = mkdtempSync(path.join(tmpdir(), 'sora-bench-bundle-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const server = path.join(dir, 'main.mjs');
+    const probe = path.join(dir, 'probe.mjs');
+    await Promise.all([
+      bundleServer(server),
+      build({ entryPoints: [probeFile], outfile: probe, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }),
+    ]);
+    return { server, probe };
+  })();
+  return compiled;
+}
+
 /** Starts a Node process (TypeScript through tsx, with the probe preloaded) and waits until `ready` says so. */
 async function spawnNode(options: SpawnOptions): Promise<{ process: Spawned; match: string }> {
+  const preload = options.compiledProbe ? [] : ['--import', 'tsx'];
   const child = spawn(
     process.execPath,
     [
       '--expose-gc',
       ...(options.nodeArgs ?? []),
+      ...preload,
       '--import',
-      'tsx',
-      '--import',
-      pathToFileURL(probeFile).href,
+      pathToFileURL(options.compiledProbe ?? probeFile).href,
       ...options.args,
     ],
     {
@@ -190,9 +216,9 @@ export interface ServerProcess extends Spawned {
 export const AUTH_SECRET = 'benchmark-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
- * The real server entry point (apps/server/src/main.ts) in its own process, against `databaseUrl` and the external
- * simulator. `env` overrides anything (POLL_CONCURRENCY, ROLE, …). Logs at warn: request logging would otherwise
- * be the benchmark's bottleneck (it is pushed through a pipe into this process).
+ * The real server entry point (apps/server/src/main.ts, bundled: see `compiledServer`) in its own process, against
+ * `databaseUrl` and the external simulator. `env` overrides anything (POLL_CONCURRENCY, ROLE, …). Logs at warn: request
+ * logging would otherwise be the benchmark's bottleneck (it is pushed through a pipe into this process).
  */
 /**
  * BENCH_SERVER_NODE_ARGS: Node flags for every server process a scenario starts, to look into a result without editing
@@ -212,10 +238,12 @@ export async function startServerProcess(options: {
   // An address, not "localhost": time-to-first-byte comparisons must not include a name lookup on one side only.
   const url = `http://127.0.0.1:${port}`;
   try {
+    const bundle = await compiledServer();
     const { process: spawned } = await spawnNode({
       name: options.name ?? 'server',
       cwd: serverDir,
-      args: ['src/main.ts'],
+      args: [bundle?.server ?? 'src/main.ts'],
+      ...(bundle ? { compiledProbe: bundle.probe } : {}),
       nodeArgs: [...envServerNodeArgs, ...(options.nodeArgs ?? [])],
       env: {
         NODE_ENV: 'production',
