@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { serverBundleFromEnv } from './scripts/server-bundle.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -12,11 +13,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(systemChromium) 
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'sora-monitor-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
 // The server bundle scripts/test.mjs made for the run (about a third of the start-up CPU); `pnpm start`'s way otherwise.
-const serverBundle = process.env.SORA_SERVER_BUNDLE;
-const serverCommand =
-  serverBundle && path.isAbsolute(serverBundle)
-    ? `'${process.execPath}' '${serverBundle}'`
-    : 'pnpm --filter @sora-monitor/server start';
+const serverBundle = serverBundleFromEnv();
+const serverCommand = serverBundle ? `'${process.execPath}' '${serverBundle}'` : 'pnpm --filter @sora-monitor/server start';
 
 export default defineConfig({
   testDir: './e2e',

@@ -6,12 +6,11 @@
 // Env: TEST_NODE (node binary for vitest), TEST_DATABASE_URL (PostgreSQL server for the postgres project),
 //      REQUIRE_POSTGRES=1 (a missing PostgreSQL is a failure, as in CI), TEST_LABEL (names the summary file).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
-import { bundleServer } from './server-bundle.mjs';
+import { bundleServerForRun } from './server-bundle.mjs';
 
 const projectsArg = process.argv.find((arg) => arg.startsWith('--projects='));
 const vitestOnly = projectsArg !== undefined;
@@ -145,12 +144,7 @@ if (!vitestOnly) {
 
 // One bundle of the server for every server process the tests start, vitest's and Playwright's alike
 // (scripts/server-bundle.mjs; vitest's global setup and playwright.config.ts use it when SORA_SERVER_BUNDLE names it).
-let bundleDir = null;
-if (!process.env.SORA_SERVER_BUNDLE) {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'sora-server-bundle-'));
-  process.env.SORA_SERVER_BUNDLE = path.join(bundleDir, 'main.mjs');
-  await bundleServer(process.env.SORA_SERVER_BUNDLE);
-}
+const serverBundle = await bundleServerForRun();
 
 await vitest(projects);
 
@@ -166,7 +160,7 @@ if (!vitestOnly) {
   else record('e2e', stats.expected + stats.flaky, stats.unexpected + (ok || stats.unexpected > 0 ? 0 : 1), `${stats.skipped} skipped, ${seconds(since)}`);
 }
 
-if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+serverBundle.remove();
 
 const passed = steps.reduce((sum, step) => sum + step.passed, 0);
 const failed = steps.reduce((sum, step) => sum + step.failed, 0);

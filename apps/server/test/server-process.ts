@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { migratedPgliteTemplateFile } from '@sora-monitor/db/pglite-template';
+import { serverBundleFromEnv } from '../../../scripts/server-bundle.mjs';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // tsx's hooks loaded into a plain node process, not the tsx CLI: the CLI runs the server in a second process, so
@@ -20,16 +21,16 @@ export interface ServerProcess {
 }
 
 /**
- * Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would: bundled once per vitest run when
- * SORA_SERVER_BUNDLE names the bundle (scripts/vitest-global-setup.mjs; a fifth of the start-up CPU), else from
- * source through tsx. `nodeArgs` go before the entry point (e.g. another `--import` preload).
+ * Runs the real entry point (src/main.ts) in its own process, as `pnpm start` would: from the bundle made for the run
+ * when SORA_SERVER_BUNDLE names one (scripts/server-bundle.mjs; a third of the start-up CPU), else from source
+ * through tsx. `nodeArgs` go before the entry point (e.g. another `--import` preload).
  */
 export function spawnServer(
   env: Record<string, string>,
   options: { nodeArgs?: string[]; /** Runs it on a pseudo-terminal (util-linux `script`), as in a shell. */ terminal?: boolean } = {},
 ): ServerProcess {
-  const bundle = process.env.SORA_SERVER_BUNDLE;
-  const [loader, entry] = bundle && path.isAbsolute(bundle) ? [[], bundle] : [['--import', tsxLoader], 'src/main.ts'];
+  const bundle = serverBundleFromEnv();
+  const [loader, entry] = bundle ? [[], bundle] : [['--import', tsxLoader], 'src/main.ts'];
   const args = [...loader, ...(options.nodeArgs ?? []), entry];
   const command = [process.execPath, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
   const [file, fileArgs] = options.terminal ? ['script', ['-qefc', `exec ${command}`, '/dev/null']] : [process.execPath, args];

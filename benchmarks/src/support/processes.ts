@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProbeCommand, ProbeReply, ProbeStats } from './probe-protocol';
 import { probeFile, serverDir, simulatorDir } from './paths';
-import { bundleServer } from '../../../scripts/server-bundle.mjs';
+import { bundleServerForRun, serverBundleFromEnv } from '../../../scripts/server-bundle.mjs';
 
 const OUTPUT_LINES_KEPT = 200;
 const live = new Set<Spawned>();
@@ -46,15 +46,14 @@ interface SpawnOptions {
 let compiled: Promise<{ server: string; probe: string } | null> | null = null;
 function compiledServer(): Promise<{ server: string; probe: string } | null> {
   compiled ??= (async () => {
-    if (process.env.SORA_SERVER_BUNDLE === 'off') return null;
-    const dir = mkdtempSync(path.join(tmpdir(), 'sora-bench-bundle-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const server = path.join(dir, 'main.mjs');
-    const probe = path.join(dir, 'probe.mjs');
-    await Promise.all([
-      bundleServer(server),
-      build({ entryPoints: [probeFile], outfile: probe, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }),
-    ]);
+    const { remove } = await bundleServerForRun();
+    process.once('exit', remove);
+    const server = serverBundleFromEnv();
+    if (!server) return null;
+    const probeDir = mkdtempSync(path.join(tmpdir(), 'sora-bench-probe-'));
+    process.once('exit', () => rmSync(probeDir, { recursive: true, force: true }));
+    const probe = path.join(probeDir, 'probe.mjs');
+    await build({ entryPoints: [probeFile], outfile: probe, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
     return { server, probe };
   })();
   return compiled;
