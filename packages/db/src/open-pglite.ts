@@ -27,16 +27,26 @@ export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
     client = await PGlite.create(
       config.dataDir ? { dataDir: path.resolve(config.dataDir) } : { loadDataDir: config.loadDataDir },
     );
-    const db: Database = drizzle({ client, schema, logger: queryLogger(config.onQuery) });
     if (config.migrate !== false) {
-      const pending = await countPendingMigrations(db);
+      const unlogged = drizzle({ client, schema });
+      const pending = await countPendingMigrations(unlogged);
       if (pending > 0) {
-        // drizzle's migrator type wants the concrete PGlite database; `db` is the same object, typed more widely.
-        await migrate(drizzle({ client, schema }), { migrationsFolder });
+        await migrate(unlogged, { migrationsFolder });
         config.logger?.info({ applied: pending }, 'Applied database migrations');
       }
     }
-    return pgliteHandle(client, db, lock, config.logger);
+    const opened = client;
+    return pgliteHandle(client, {
+      logger: config.logger,
+      onQuery: config.onQuery,
+      close: async () => {
+        try {
+          if (!opened.closed) await opened.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    });
   } catch (error) {
     await client?.close().catch(() => undefined);
     lock?.release();
@@ -44,7 +54,16 @@ export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
   }
 }
 
-function pgliteHandle(client: PGlite, db: Database, lock: DataDirLock | null, logger: DbLogger | undefined): DbHandle {
+export interface PgliteHandleOptions {
+  logger?: DbLogger;
+  onQuery?: (sql: string) => void;
+  /** Ends this handle: runs once, however often `close` is called. */
+  close: () => Promise<void>;
+}
+
+/** A DbHandle over a PGlite client someone else opened (openPglite, or the tests' reused databases). */
+export function pgliteHandle(client: PGlite, options: PgliteHandleOptions): DbHandle {
+  const db: Database = drizzle({ client, schema, logger: queryLogger(options.onQuery) });
   let closing: Promise<void> | null = null;
   return {
     db,
@@ -56,7 +75,7 @@ function pgliteHandle(client: PGlite, db: Database, lock: DataDirLock | null, lo
         try {
           onPayload(payload);
         } catch (error) {
-          logger?.error({ err: error, channel }, 'LISTEN onPayload callback threw');
+          options.logger?.error({ err: error, channel }, 'LISTEN onPayload callback threw');
         }
       });
     },
@@ -64,13 +83,6 @@ function pgliteHandle(client: PGlite, db: Database, lock: DataDirLock | null, lo
       await client.query('select 1');
     },
     migrationsApplied: async () => (await countPendingMigrations(db)) === 0,
-    close: () =>
-      (closing ??= (async () => {
-        try {
-          if (!client.closed) await client.close();
-        } finally {
-          lock?.release();
-        }
-      })()),
+    close: () => (closing ??= options.close()),
   };
 }

@@ -1,12 +1,13 @@
 import { createDb } from '../create-db';
 import { openPglite } from '../open-pglite';
 import type { DbHandle, DbLogger } from '../types';
-import { migratedPgliteTemplate } from './pglite-template';
+import { openReusedPglite } from './reused-pglite';
 import { createDatabaseOn, databaseUrlOn, type TestDatabase } from './postgres-databases';
 
 /*
  * Test databases. This is the one place test code reads the environment: TEST_DATABASE_URL (a PostgreSQL server
- * URL) selects PostgreSQL, with a fresh database per call; unset or empty selects in-memory PGlite.
+ * URL) selects PostgreSQL, with a fresh database per call; unset or empty selects in-memory PGlite (an emptied,
+ * reused one: reused-pglite.ts).
  */
 
 export type { TestDatabase };
@@ -44,9 +45,10 @@ export function createTestDatabase(): Promise<TestDatabase> {
 /** A migrated database (unless `migrate: false`): a fresh one on TEST_DATABASE_URL's server, else in-memory PGlite. */
 export async function createTestDb(options: { logger?: DbLogger; migrate?: boolean; onQuery?: (sql: string) => void } = {}): Promise<TestDb> {
   if (!serverUrl()) {
-    const shouldMigrate = options.migrate ?? true;
-    const loadDataDir = shouldMigrate ? await migratedPgliteTemplate() : undefined;
-    const handle = await openPglite({ loadDataDir, logger: options.logger, migrate: shouldMigrate, onQuery: options.onQuery });
+    const handle =
+      (options.migrate ?? true)
+        ? await openReusedPglite({ logger: options.logger, onQuery: options.onQuery })
+        : await openPglite({ logger: options.logger, migrate: false, onQuery: options.onQuery });
     return { handle, cleanup: () => handle.close() };
   }
   const database = await createTestDatabase();
