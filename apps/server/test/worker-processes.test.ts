@@ -185,7 +185,7 @@ if (testDbKind() === 'postgres') {
         const ids = inserted.map((video) => video.id);
         const { held } = await downloadingWorker(ids, [target!]);
         target!.child.kill('SIGTERM');
-        expect(await target!.ended).toEqual({ code: 0, signal: null });
+        expect(await target!.ended, `the worker's output:\n${target!.output()}`).toEqual({ code: 0, signal: null });
         return { ids, held };
       });
       expect(target!.output()).toContain('aborting it and releasing its leases');
@@ -207,7 +207,7 @@ if (testDbKind() === 'postgres') {
           [target!],
         );
         target!.child.kill('SIGTERM');
-        expect(await target!.ended).toEqual({ code: 0, signal: null });
+        expect(await target!.ended, `the worker's output:\n${target!.output()}`).toEqual({ code: 0, signal: null });
         return downloading;
       });
       expect(target!.output()).toContain('Stopped cleanly');
