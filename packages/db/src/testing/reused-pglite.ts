@@ -46,9 +46,9 @@ export async function openReusedPglite(options: {
     ...handle,
     listen: async (channel, onPayload, onReconnect) => {
       const unlisten = await handle.listen(channel, onPayload, onReconnect);
+      // Once only: a late second call must not reach the database the next test now has.
       const tracked: Unlisten = async () => {
-        subscriptions.delete(tracked);
-        await unlisten();
+        if (subscriptions.delete(tracked)) await unlisten();
       };
       subscriptions.add(tracked);
       return tracked;
