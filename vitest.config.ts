@@ -18,9 +18,9 @@ const postgresUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.
 const maxWorkers = Number(process.env.VITEST_MAX_WORKERS) || cpus().length + 2;
 
 // Vitest queues each project's files together (a worker is reused only within a project), by name unless told.
-// PostgreSQL's go first: its long fault tests mostly
-// wait (on processes, outages, leases), and `pnpm test` runs lint and typecheck beside vitest's first minute, so the two
-// fill each other's idle time. Here: README test command 370 → 363 s, one run each.
+// PostgreSQL's go first: its long fault tests mostly wait (on processes, outages, leases), and `pnpm test` runs lint and
+// typecheck beside vitest's first minute, so the two fill each other's idle time. Here: README test command
+// 370 → 363 s, one run each.
 const PROJECT_ORDER = ['postgres', 'pglite', 'unit'];
 class ProjectOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
