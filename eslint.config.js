@@ -13,9 +13,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
-      // Three programs for the whole repository (see tsconfig.check.json) rather than one per package: every file is
-      // type-checked once, which is most of what linting costs.
-      parserOptions: { project: ['./tsconfig.check.json', './apps/web/tsconfig.json', './e2e/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      // One program for the whole repository (tsconfig.lint.json) rather than one per package, or the three that
+      // `pnpm typecheck` checks: every file and every library's types are loaded once, which is most of what linting
+      // costs (three programs: 47 s and 73 s of CPU here; one: 32 s and 49 s).
+      parserOptions: { project: ['./tsconfig.lint.json'], tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
     rules: {
