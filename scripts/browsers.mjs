@@ -8,7 +8,7 @@ export const systemHeadlessShell =
 
 /**
  * Launch settings for Playwright. `full`: Chromium as people run it, headless. `shell`: the headless shell (Playwright's
- * own default for headless runs: no browser UI layer, about two thirds of full Chromium's CPU here), or full Chromium
+ * own default for headless runs: no browser UI layer, about 60 % of full Chromium's CPU here), or full Chromium
  * where only that is installed.
  * @param {'full' | 'shell'} kind
  * @returns {{ executablePath?: string; channel?: string }}
