@@ -35,7 +35,7 @@ export const workerSoak: Scenario = {
   name: 'soak',
   title: '8. Worker soak',
   async run({ quick, log }) {
-    const total = quick ? 2_000 : 20_000;
+    const total = quick ? 1_000 : 20_000;
     const early = total / 10;
     const jobs = quick ? 100 : 200;
     return withStack({ label: 'soak', servers: [], simulatorGenerationMs: 20_000 }, async ({ database, simulator }) => {
