@@ -3,6 +3,7 @@ import path from 'node:path';
 import { testDbKind } from '@sora-monitor/db/testing';
 import { sql } from 'drizzle-orm';
 import { createLeaseOwnerFactory } from '@sora-monitor/core/server';
+import type { RequestLogEntry } from '@sora-monitor/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLines } from './server-process';
 import {
@@ -26,6 +27,16 @@ describe('lease owners', () => {
 
 const isStaleResult = (line: Record<string, unknown>) =>
   line.msg === 'Discarded a stale refresh result; the video changed meanwhile';
+
+/** Successful content downloads (video and thumbnail alike) per upstream job, from the simulator's request log. */
+function contentDownloadsByJob(requests: RequestLogEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of requests) {
+    if (entry.videoId && entry.path.endsWith('/content') && entry.status === 200)
+      counts.set(entry.videoId, (counts.get(entry.videoId) ?? 0) + 1);
+  }
+  return counts;
+}
 
 // Several processes on one database: PostgreSQL only.
 if (testDbKind() === 'postgres') {
@@ -88,20 +99,18 @@ if (testDbKind() === 'postgres') {
       // its 2 s lease (seen once in CI, the machine fully loaded). Then another worker took the job over, by design, and
       // may have downloaded it again; the stalled one's late result was refused, which its log says, maybe only once it
       // runs again.
-      const downloads = (video: (typeof inserted)[number]) =>
-        fleet.sim
-          .requests()
-          .filter((entry) => entry.videoId === video.soraJobId && entry.path.endsWith('/content') && entry.status === 200)
-          .length;
-      const downloadedAgain = inserted.filter((video) => downloads(video) !== 2).map((video) => video.id);
-      const refused = await waitUntil(
-        async () => workers.flatMap((worker) => logLines(worker)).filter(isStaleResult).map((line) => line.videoId),
-        (videoIds) => downloadedAgain.every((id) => videoIds.includes(id)),
+      // One reading of the request log and the workers' logs per try: the counts checked are the ones waited on.
+      const { downloads, refused } = await waitUntil(
+        async () => ({
+          downloads: contentDownloadsByJob(fleet.sim.requests()),
+          refused: workers.flatMap((worker) => logLines(worker)).filter(isStaleResult).map((line) => line.videoId),
+        }),
+        (seen) => inserted.every((video) => seen.downloads.get(video.soraJobId!) === 2 || seen.refused.includes(video.id)),
         { timeoutMs: 10_000 },
       );
-      for (const video of inserted) {
-        const count = downloads(video);
-        if (count === 2) continue;
+      const downloadedAgain = inserted.filter((video) => downloads.get(video.soraJobId!) !== 2);
+      for (const video of downloadedAgain) {
+        const count = downloads.get(video.soraJobId!) ?? 0;
         const explained = count > 2 && count <= 4 && refused.includes(video.id);
         expect(explained, `${count} content downloads of ${video.soraJobId}, a late result refused: ${refused.includes(video.id)}`).toBe(true);
       }
