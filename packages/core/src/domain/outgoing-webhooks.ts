@@ -55,17 +55,27 @@ export interface ChangeEvent {
 export function outgoingWebhookEvents(events: readonly ChangeEvent[], video: Pick<NotifiedVideo, 'status' | 'errorCode' | 'autoRetryAt'>): OutgoingWebhookEvent[] {
   const caused: OutgoingWebhookEvent[] = [];
   for (const event of events) {
-    if (event.type === 'status_changed' && event.toStatus === 'completed') caused.push('video.completed');
-    if (event.type === 'status_changed' && event.toStatus === 'failed') {
+    if (isCompletion(event)) caused.push('video.completed');
+    if (isFailure(event)) {
       if (video.errorCode === FAILURE_CODES.stuckTimeout) caused.push('video.stuck');
       caused.push(video.autoRetryAt ? 'video.retrying' : 'video.failed');
     }
-    if ((event.type === 'auto_retry_cancelled' || event.type === 'auto_retry_refused') && video.status === 'failed' && !video.autoRetryAt) {
-      caused.push('video.failed');
-    }
+    if (endsAutoRetry(event) && video.status === 'failed' && !video.autoRetryAt) caused.push('video.failed');
   }
   return [...new Set(caused)];
 }
+
+/**
+ * Whether `events` can cause any outgoing webhook, whatever the committed row turns out to be: only such a change
+ * needs the row read back before it commits (most changes, progress above all, are written in one statement).
+ */
+export function mayCauseOutgoingWebhooks(events: readonly ChangeEvent[]): boolean {
+  return events.some((event) => isCompletion(event) || isFailure(event) || endsAutoRetry(event));
+}
+
+const isCompletion = (event: ChangeEvent) => event.type === 'status_changed' && event.toStatus === 'completed';
+const isFailure = (event: ChangeEvent) => event.type === 'status_changed' && event.toStatus === 'failed';
+const endsAutoRetry = (event: ChangeEvent) => event.type === 'auto_retry_cancelled' || event.type === 'auto_retry_refused';
 
 /** The JSON body sent for `type` (the exact bytes are signed and stored, so every try sends the same). */
 export function outgoingWebhookPayload(type: OutgoingWebhookEvent, video: NotifiedVideo): string {

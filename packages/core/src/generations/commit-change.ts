@@ -1,12 +1,15 @@
 import { commitVideoChange, type CommittedChange, type Database, type OutgoingWebhookDraft, type Video, type VideoChange } from '@sora-monitor/db';
-import { outgoingWebhookEvents, outgoingWebhookPayload, type ChangeEvent, type NotifiedVideo } from '../domain';
+import { mayCauseOutgoingWebhooks, outgoingWebhookEvents, outgoingWebhookPayload, type ChangeEvent, type NotifiedVideo } from '../domain';
 
 /**
  * The one way core commits a video change: `commitVideoChange` with the user's outgoing webhooks for it queued in
- * the same transaction (which events is the pure `outgoingWebhookEvents`).
+ * the same transaction (which events is the pure `outgoingWebhookEvents`). A change that cannot cause any is one
+ * statement.
  */
 export function commitChange(db: Database, change: Omit<VideoChange, 'outgoingWebhooks'>): Promise<CommittedChange | null> {
-  return commitVideoChange(db, { ...change, outgoingWebhooks: (video) => outgoingWebhookDrafts(change.events as ChangeEvent[], video) });
+  const events = change.events as ChangeEvent[];
+  if (!mayCauseOutgoingWebhooks(events)) return commitVideoChange(db, change);
+  return commitVideoChange(db, { ...change, outgoingWebhooks: (video) => outgoingWebhookDrafts(events, video) });
 }
 
 function outgoingWebhookDrafts(events: ChangeEvent[], video: Video): OutgoingWebhookDraft[] {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_DELIVERY_RETRY_POLICY,
   FAILURE_CODES,
+  GENERATION_STATUSES,
+  mayCauseOutgoingWebhooks,
   outgoingWebhookEvents,
   outgoingWebhookPayload,
   planCancelAutoRetry,
@@ -69,6 +71,24 @@ describe('which change causes which outgoing webhook', () => {
       { type: 'download_progress', toStatus: 'in_progress' as const },
     ];
     expect(outgoingWebhookEvents(none, video({ status: 'in_progress', autoRetryAt: RETRY_AT }))).toEqual([]);
+    expect(mayCauseOutgoingWebhooks(none)).toBe(false);
+  });
+
+  it('a change is written without reading its row back only when no committed row could make it cause one', () => {
+    const types = ['status_changed', 'progress', 'auto_retry_cancelled', 'auto_retry_refused', 'auto_retry_deferred', 'reset', 'created'];
+    const toStatuses = [...GENERATION_STATUSES, null];
+    const rows = GENERATION_STATUSES.flatMap((status) =>
+      [null, RETRY_AT].flatMap((autoRetryAt) =>
+        [null, 'server_error', FAILURE_CODES.stuckTimeout].map((errorCode) => video({ status, autoRetryAt, errorCode })),
+      ),
+    );
+    for (const type of types) {
+      for (const toStatus of toStatuses) {
+        const events = [{ type, toStatus }];
+        const caused = rows.some((row) => outgoingWebhookEvents(events, row).length > 0);
+        expect(mayCauseOutgoingWebhooks(events), `${type} → ${toStatus}`).toBe(caused);
+      }
+    }
   });
 });
 
