@@ -144,6 +144,41 @@ describe(`committing a video change (${testDbKind()})`, () => {
     await unlisten();
   });
 
+  it('changes of one shape share a statement; a value and a null of the same field are told apart', async () => {
+    const { video, generationId } = await queuedVideo();
+    const change = (set: VideoChange['set']) =>
+      commitVideoChange(db, {
+        ...progressChange(video, generationId),
+        expect: { status: 'queued', jobId: video.soraJobId },
+        set,
+        generationSet: undefined,
+        events: [],
+      });
+
+    const retryAt = new Date('2026-03-01T12:10:00.000Z');
+    expect(
+      (await change({ lastPollError: 'Service unavailable', autoRetryAt: retryAt }))?.video,
+    ).toMatchObject({ lastPollError: 'Service unavailable', autoRetryAt: retryAt });
+    expect((await change({ lastPollError: 'Timed out', autoRetryAt: null }))?.video).toMatchObject({
+      lastPollError: 'Timed out',
+      autoRetryAt: null,
+    });
+    expect((await change({ lastPollError: null, autoRetryAt: retryAt }))?.video).toMatchObject({
+      lastPollError: null,
+      autoRetryAt: retryAt,
+    });
+    expect((await change({ lastPollError: 'Again', autoRetryAt: undefined }))?.video).toMatchObject({
+      lastPollError: 'Again',
+      autoRetryAt: retryAt,
+    });
+    const [row] = await db.select().from(videos).where(eq(videos.id, video.id));
+    expect(row).toMatchObject({
+      lastPollError: 'Again',
+      autoRetryAt: retryAt,
+      soraGenerationStatus: 'queued',
+    });
+  });
+
   it('writes nothing and announces nothing when the guard no longer holds', async () => {
     const { video, generationId } = await queuedVideo();
     const inbox = new Inbox<string>();
@@ -191,14 +226,12 @@ describe(`committing a video change (${testDbKind()})`, () => {
 
   it('queues outgoing webhooks from the committed row in the same transaction, and none if that fails', async () => {
     const { video, generationId } = await queuedVideo();
-    await db
-      .insert(userWebhookEndpoints)
-      .values({
-        userId: video.userId,
-        url: 'https://example.test/hook',
-        secret: 'whsec_test',
-        events: ['video.completed'],
-      });
+    await db.insert(userWebhookEndpoints).values({
+      userId: video.userId,
+      url: 'https://example.test/hook',
+      secret: 'whsec_test',
+      events: ['video.completed'],
+    });
     const queued = new Inbox<string>();
     const unlisten = await handle.listen(USER_WEBHOOK_QUEUED_CHANNEL, queued.push);
     const completion = (outgoingWebhooks: VideoChange['outgoingWebhooks']) =>
