@@ -100,21 +100,29 @@ if (testDbKind() === 'postgres') {
       // may have downloaded it again; the stalled one's late result was refused, which its log says, maybe only once it
       // runs again.
       // One reading of the request log and the workers' logs per try: the counts checked are the ones waited on.
-      const { downloads, refused } = await waitUntil(
-        async () => ({
-          downloads: contentDownloadsByJob(fleet.sim.requests()),
-          refused: workers.flatMap((worker) => logLines(worker)).filter(isStaleResult).map((line) => line.videoId),
-        }),
-        (seen) => inserted.every((video) => seen.downloads.get(video.soraJobId!) === 2 || seen.refused.includes(video.id)),
+      const { notTwice, refused } = await waitUntil(
+        async () => {
+          const downloads = contentDownloadsByJob(fleet.sim.requests());
+          const lines = workers.flatMap((worker) => logLines(worker).map((line): Record<string, unknown> => ({ ...line, worker: worker.pid })));
+          const notTwice = Object.fromEntries(
+            inserted.filter((video) => downloads.get(video.soraJobId!) !== 2).map((video) => [video.id, downloads.get(video.soraJobId!) ?? 0]),
+          );
+          return {
+            // Printed if the wait fails: content downloads by video id (the videos not downloaded exactly twice), and
+            // what the workers logged about those videos.
+            notTwice,
+            refused: lines.filter(isStaleResult).map((line) => String(line.videoId)),
+            logged: lines.filter((line) => String(line.videoId) in notTwice).map(({ worker, level, msg }) => ({ worker, level, msg })),
+          };
+        },
+        (seen) => Object.keys(seen.notTwice).every((videoId) => seen.refused.includes(videoId)),
         { timeoutMs: 10_000 },
       );
-      const downloadedAgain = inserted.filter((video) => downloads.get(video.soraJobId!) !== 2);
-      for (const video of downloadedAgain) {
-        const count = downloads.get(video.soraJobId!) ?? 0;
-        const explained = count > 2 && count <= 4 && refused.includes(video.id);
-        expect(explained, `${count} content downloads of ${video.soraJobId}, a late result refused: ${refused.includes(video.id)}`).toBe(true);
+      for (const [videoId, count] of Object.entries(notTwice)) {
+        const explained = count > 2 && count <= 4 && refused.includes(videoId);
+        expect(explained, `${count} content downloads of video ${videoId}, a late result refused: ${refused.includes(videoId)}`).toBe(true);
       }
-      expect(downloadedAgain.length, 'jobs downloaded again').toBeLessThan(inserted.length / 10);
+      expect(Object.keys(notTwice).length, 'jobs downloaded again').toBeLessThan(inserted.length / 10);
       // The work was shared.
       for (const worker of workers) {
         const metrics = await (await fetch(`${worker.url}/metrics`, { headers: { authorization: `Bearer ${WORKER_ENV.METRICS_TOKEN}` } })).text();
