@@ -21,13 +21,19 @@ function shapeOf(change: VideoChange): string {
       .sort()
       .map((key) => (record![key] === null ? `${key}=null` : key))
       .join(',');
-  const generation = change.generationId && change.generationSet ? fields(change.generationSet) : '';
+  const generation = updatesGeneration(change) ? `generation:${fields(change.generationSet)}` : '';
   return [
     fields(change.set),
     change.expect.leaseOwner === undefined ? '' : 'lease',
     generation,
     change.events.length > 0 ? 'events' : '',
   ].join('|');
+}
+
+function updatesGeneration(
+  change: VideoChange,
+): change is VideoChange & { generationId: string; generationSet: Fields } {
+  return Boolean(change.generationId && change.generationSet && Object.keys(change.generationSet).length > 0);
 }
 
 function valuesOf(change: VideoChange): Record<string, unknown> {
@@ -88,7 +94,7 @@ function buildStatement(db: Database, change: VideoChange) {
   const ctes: Parameters<typeof db.with> = [updated];
   const guarded = sql`exists (select 1 from ${sql.identifier('updated')})`;
 
-  if (change.generationId && change.generationSet && Object.keys(change.generationSet).length > 0) {
+  if (updatesGeneration(change)) {
     ctes.push(
       db.$with('generation_updated').as(
         db
