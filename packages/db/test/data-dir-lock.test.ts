@@ -7,6 +7,10 @@ import { DataDirLockedError, LOCK_FILE_NAME, createDb, user } from '../src';
 import { acquireDataDirLock } from '../src/data-dir-lock';
 import { runTs, waitForOutput } from './support/child-process';
 
+// These tests start a child process that creates a PGlite database (initdb and migrations in WebAssembly, through
+// tsx): alone about 10 s here, 25–27 s in a full test run on two busy cores, too close to the default 30 s.
+const CHILD_PROCESS_TEST_TIMEOUT_MS = 90_000;
+
 describe('PGlite data directory lock', () => {
   let dataDir: string;
   beforeEach(() => {
@@ -33,7 +37,7 @@ describe('PGlite data directory lock', () => {
     } finally {
       await handle.close();
     }
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('takes over from a holder killed with SIGKILL, keeping its data', async () => {
     const child = runTs('./open-data-dir.ts', [dataDir]);
@@ -58,7 +62,7 @@ describe('PGlite data directory lock', () => {
       await handle.close();
     }
     expect(fs.existsSync(lockFile())).toBe(false);
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('releases the lock when the holder exits without closing', async () => {
     const child = runTs('./lock-and-exit.ts', [dataDir]);
