@@ -8,11 +8,13 @@ export default class CountReporter {
   onTestRunEnd(testModules, unhandledErrors) {
     const projects = {};
     const failures = [];
+    const durations = [];
     const firstLine = (errors) => String(errors?.[0]?.message ?? '').split('\n')[0].slice(0, 200);
     const tally = (name) => (projects[name] ??= { passed: 0, failed: 0, skipped: 0, files: 0 });
     for (const module of testModules) {
       const counts = tally(module.project.name || 'default');
       counts.files += 1;
+      durations.push({ file: `${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')}`, ms: Math.round(module.diagnostic().duration) });
       let tests = 0;
       for (const test of module.children.allTests()) {
         tests += 1;
@@ -39,6 +41,6 @@ export default class CountReporter {
       }
     }
     const file = process.env.VITEST_COUNTS_FILE;
-    if (file) writeFileSync(file, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length }, null, 2));
+    if (file) writeFileSync(file, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length, fileDurations: durations.sort((a, b) => b.ms - a.ms) }, null, 2));
   }
 }

@@ -23,12 +23,15 @@ const SWEEP_BATCH = 100;
 export async function sweepStuckGenerations(deps: GenerationDeps): Promise<StuckFailure[]> {
   const timeoutMs = deps.settings.stuckTimeoutMs;
   const candidates = await listStuckCandidates(deps.db, { timeoutMs, limit: SWEEP_BATCH });
+  const listedAt = performance.now();
   const refresh = createRefresher(deps);
   const failed: StuckFailure[] = [];
   for (const candidate of candidates.videos) {
     if (!stuckVerdict(generationStateFromVideo(candidate), new Date(candidates.dbNowMs), timeoutMs).stuck) continue;
-    // The final check: a completed job is downloaded right here (the refresh path), a moved one keeps going.
-    const checked = await refresh(candidate.id, { actor: 'sweeper', freshForMs: 0 });
+    // The final check: a completed job is downloaded right here (the refresh path), a moved one keeps going. It asks
+    // only if nobody has asked since this sweep listed the row: another sweeper that did is failing it now, and a
+    // second request would only cost budget (sweepers that run one after another, not just side by side).
+    const checked = await refresh(candidate.id, { actor: 'sweeper', freshForMs: Math.floor(performance.now() - listedAt) });
     if (checked?.outcome?.kind !== 'tracking') continue;
     const failure = await failIfStillStuck(deps, candidate.id);
     if (failure) failed.push(failure);
