@@ -57,7 +57,7 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
   registerGracefulClose(app);
   registerRequestLog(app);
   registerErrorHandler(app, { exposeErrors: services.exposeErrors });
-  await registerSecurityHeaders(app, { https: trustedOrigins[0]?.startsWith('https:') ?? false });
+  registerSecurityHeaders(app, { https: trustedOrigins[0]?.startsWith('https:') ?? false });
 
   registerHealthRoutes(app, services.readiness, metricsToken);
   if (registry) registerMetricsRoute(app, registry, metricsToken);

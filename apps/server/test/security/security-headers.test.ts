@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpApp, type HttpApp } from '../support/http-app';
 
 /*
- * The headers every response carries (@fastify/helmet), checked on the SPA, the API and a 404, and the source maps
+ * The headers every response carries (helmet), checked on the SPA, the API and a 404, and the source maps
  * that production does not serve. A small stand-in build (index.html, a script, its map) so the test needs no web
  * build; spa-build-secrets.test.ts checks the real build has no inline script the policy would have to allow.
  */
