@@ -17,6 +17,7 @@ const EXPECTED_CSP =
 let distDir: string;
 let production: HttpApp;
 let development: HttpApp;
+let overHttps: HttpApp;
 
 beforeAll(async () => {
   distDir = await mkdtemp(path.join(tmpdir(), 'sora-monitor-dist-'));
@@ -26,10 +27,12 @@ beforeAll(async () => {
   await writeFile(path.join(distDir, 'assets', 'app.js.map'), '{"version":3,"sources":["src/secret-source.tsx"]}');
   production = await startHttpApp({ app: { webDistDir: distDir } });
   development = await startHttpApp({ app: { webDistDir: distDir, serveSourceMaps: true } });
+  overHttps = await startHttpApp({ app: { webDistDir: distDir, trustedOrigins: ['https://monitor.example'] } });
 });
 afterAll(async () => {
   await production?.close();
   await development?.close();
+  await overHttps?.close();
   await rm(distDir, { recursive: true, force: true });
 });
 
@@ -48,6 +51,14 @@ describe('security headers', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     // Plain http (the test's public URL): no HSTS and no upgrade of subresources to an https that is not there.
     expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('over https: HSTS for half a year and subresources upgraded, on every response', async () => {
+    for (const url of ['/', '/trpc/system.health', '/api/nothing']) {
+      const response = await overHttps.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(response.headers['strict-transport-security']).toBe('max-age=15552000');
+      expect(response.headers['content-security-policy']).toBe(`${EXPECTED_CSP};upgrade-insecure-requests`);
+    }
   });
 });
 
