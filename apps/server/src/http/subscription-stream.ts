@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { appRouter, createCaller, type AppContext } from '@sora-monitor/core';
 import { getErrorShape, getTRPCErrorFromUnknown, isTrackedEnvelope, type TRPCError } from '@trpc/server';
 import { fastifyRequestHandler, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -18,26 +19,59 @@ const SSE_HEADERS = {
   connection: 'keep-alive',
   vary: 'trpc-accept, accept',
 };
-const controlFrame = (event: string, data = '') => Buffer.from(`event: ${event}\ndata: ${data}\n\n\n`);
+/**
+ * One SSE message as it goes on the wire: its text, and the same framed as an HTTP/1.1 chunk (size line, text, CRLF), so
+ * a chunked response is one socket write per message with no framing work per stream.
+ */
+interface Frame {
+  text: Buffer;
+  chunk: Buffer;
+}
+const frameOf = (text: string): Frame => {
+  const bytes = Buffer.from(text);
+  return { text: bytes, chunk: Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]) };
+};
+const controlFrame = (event: string, data = '') => frameOf(`event: ${event}\ndata: ${data}\n\n\n`);
 const CONNECTED = controlFrame('connected', JSON.stringify(config.sse?.client ?? {}));
 const PING = controlFrame('ping');
 const RETURN = controlFrame('return');
 const PING_MS = config.sse?.ping?.enabled ? (config.sse.ping.intervalMs ?? 1_000) : null;
 
 /**
- * A message's bytes, kept with the message object it was made from: one change reaches every stream of a user as the
- * same object (changeMessages), so it is serialized once, whatever the number of streams.
+ * A message's frame, kept with the message object it was made from: one change reaches every stream of a user as the
+ * same object (changeMessages), so it is serialized and framed once, whatever the number of streams.
  */
-const frames = new WeakMap<object, { id: string | undefined; frame: Buffer }>();
+const frames = new WeakMap<object, { id: string | undefined; frame: Frame }>();
 
-function dataFrame(value: unknown): Buffer {
+function dataFrame(value: unknown): Frame {
   const [id, data] = isTrackedEnvelope(value) ? [value[0], value[1]] : [undefined, value];
   const cached = typeof data === 'object' && data !== null ? frames.get(data) : undefined;
   if (cached && cached.id === id) return cached.frame;
   const json = JSON.stringify(config.transformer.output.serialize(data));
-  const frame = Buffer.from(id === undefined ? `data: ${json}\n\n\n` : `data: ${json}\nid: ${id}\n\n\n`);
+  const frame = frameOf(id === undefined ? `data: ${json}\n\n\n` : `data: ${json}\nid: ${id}\n\n\n`);
   if (typeof data === 'object' && data !== null) frames.set(data, { id, frame });
   return frame;
+}
+
+/**
+ * Writes frames to a response whose head is sent. A chunked response (HTTP/1.1) gets each frame's ready-made chunk
+ * straight on its socket: through `res.write` Node would frame every message again for every stream, in three writes
+ * joined on the next tick, which with a thousand streams of one user was most of the cost of a change. Anything else
+ * (HTTP/1.0, an injected request) goes through `res.write`. `write` returns false when the reader is behind: wait for `drained` then.
+ */
+function responseWriter(res: ServerResponse, onDrain: () => void) {
+  // A connection's own socket only (an injected request's is a stand-in that keeps nothing written to it).
+  const socket = res.chunkedEncoding && res.socket instanceof Socket ? res.socket : null;
+  const target = socket ?? res;
+  // A kept-alive socket outlives this response: its listener goes when the response ends.
+  target.on('drain', onDrain);
+  return {
+    write: (frame: Frame) => !target.destroyed && (socket ? socket.write(frame.chunk) : res.write(frame.text)),
+    end() {
+      target.off('drain', onDrain);
+      if (!res.destroyed) res.end();
+    },
+  };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -80,35 +114,16 @@ export function registerSubscriptionStream(
     const { input } = plain;
 
     const abort = new AbortController();
-    reply.raw.once('close', () => abort.abort());
-    // Resumes a stream held back by a slow reader: when it wants more, or when it is gone.
-    let wake: (() => void) | null = null;
-    const out = new Readable({ read: () => wake?.() });
-    abort.signal.addEventListener('abort', () => wake?.(), { once: true });
-    const send = (frame: Buffer) => !out.destroyed && out.push(frame);
-    let ping: NodeJS.Timeout | null = null;
-    // Pings go out after PING_MS without a message; a message only notes the time (re-arming a timer per message cost
-    // more than the rest of sending it).
-    let sentAt = performance.now();
-    const beat = (pingMs: number) => {
-      const idleMs = performance.now() - sentAt;
-      if (idleMs >= pingMs) {
-        send(PING);
-        sentAt = performance.now();
-      }
-      ping = setTimeout(beat, pingMs - (performance.now() - sentAt), pingMs);
-    };
-    // What the hub writes here directly while the generator waits (DirectDelivery), exactly as if it had yielded it.
-    const sendMessage = (message: unknown) => {
-      sentAt = performance.now();
-      return send(dataFrame(message));
-    };
+    const res = reply.raw;
+    res.once('close', () => abort.abort());
 
     let ctx: AppContext | undefined;
     let iterable: AsyncIterable<unknown> | null = null;
     let failure: TRPCError | undefined;
+    // Written by the hub directly while the generator waits (DirectDelivery), exactly as if it had yielded it.
+    let sendMessage: (message: unknown) => boolean = () => false;
     try {
-      ctx = { ...(await createContext(request)), streamSink: sendMessage };
+      ctx = { ...(await createContext(request)), streamSink: (message) => sendMessage(message) };
       iterable = (await createCaller(ctx, { signal: abort.signal }).sora.onUpdate(input as never)) as AsyncIterable<unknown>;
     } catch (cause) {
       failure = getTRPCErrorFromUnknown(cause);
@@ -119,11 +134,35 @@ export function registerSubscriptionStream(
       return controlFrame('serialized-error', JSON.stringify(config.transformer.output.serialize(shape)));
     };
 
-    send(CONNECTED);
-    void reply.headers(SSE_HEADERS).send(out);
+    // The response is written here from now on (the security headers set on it already go with the head).
+    reply.hijack();
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+    // Resumes a stream held back by a slow reader: when it has read what was sent, or when it is gone.
+    let wake: (() => void) | null = null;
+    const out = responseWriter(res, () => wake?.());
+    abort.signal.addEventListener('abort', () => wake?.(), { once: true });
+    let ping: NodeJS.Timeout | null = null;
+    // Pings go out after PING_MS without a message; a message only notes the time (re-arming a timer per message cost
+    // more than the rest of sending it).
+    let sentAt = performance.now();
+    const beat = (pingMs: number) => {
+      const idleMs = performance.now() - sentAt;
+      if (idleMs >= pingMs) {
+        out.write(PING);
+        sentAt = performance.now();
+      }
+      ping = setTimeout(beat, pingMs - (performance.now() - sentAt), pingMs);
+    };
+    sendMessage = (message) => {
+      sentAt = performance.now();
+      return out.write(dataFrame(message));
+    };
+
+    out.write(CONNECTED);
     if (!iterable) {
-      send(fail(failure!));
-      out.push(null);
+      out.write(fail(failure!));
+      out.end();
       return reply;
     }
 
@@ -140,14 +179,14 @@ export function registerSubscriptionStream(
           if (!sendMessage(next.value) && !abort.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
         }
-        if (finished) send(RETURN);
+        if (finished) out.write(RETURN);
       } catch (cause) {
         finished = true;
-        if (!abort.signal.aborted && !(isObject(cause) && cause.name === 'AbortError')) send(fail(getTRPCErrorFromUnknown(cause)));
+        if (!abort.signal.aborted && !(isObject(cause) && cause.name === 'AbortError')) out.write(fail(getTRPCErrorFromUnknown(cause)));
       } finally {
         if (ping) clearTimeout(ping);
         if (!finished) await iterator.return?.().catch(() => undefined);
-        if (!out.destroyed) out.push(null);
+        out.end();
       }
     })();
     return reply;
