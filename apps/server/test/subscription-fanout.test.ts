@@ -1,5 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createDb } from '@sora-monitor/db';
 import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
 import { sql } from 'drizzle-orm';
@@ -40,6 +40,25 @@ function openStream(user: SignedIn, videoId: string): { text: () => string; requ
   req.on('error', () => undefined);
   req.end();
   return { text: () => text, request: req };
+}
+
+/** A raw SSE stream whose reading can be paused: the server's writes then pile up in the socket's buffers. */
+function openPausableStream(user: SignedIn, videoId: string) {
+  let text = '';
+  let response: import('node:http').IncomingMessage | null = null;
+  const input = encodeURIComponent(JSON.stringify({ videoId }));
+  const req = request(
+    { host: '127.0.0.1', port, path: `/trpc/sora.onUpdate?input=${input}`, headers: { cookie: user.cookie, accept: 'text/event-stream' } },
+    (res) => {
+      response = res;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('error', () => undefined);
+    },
+  );
+  req.on('error', () => undefined);
+  req.end();
+  return { text: () => text, request: req, pause: () => response?.pause(), resume: () => response?.resume() };
 }
 
 /** The SSE message with this id, exactly as sent (`data:` and `id:` lines). */
@@ -94,6 +113,41 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
       });
     } finally {
       for (const stream of streams) stream.request.destroy();
+    }
+  }, 60_000);
+
+  it('holds a stream back while its reader does not read, then delivers every change in order once it does', async () => {
+    const dee = await h.signUp('dee');
+    const video = await h.trpcData<{ id: string }>(dee, 'mutation', 'videos.create', { prompt: 'Read slowly' });
+    const serverSockets: Socket[] = [];
+    const onConnection = (socket: Socket) => serverSockets.push(socket);
+    h.app.server.on('connection', onConnection);
+    const stream = openPausableStream(dee, video.id);
+    try {
+      await waitUntil(async () => stream.text().includes('\nid: '), Boolean, { timeoutMs: 10_000 });
+      stream.pause();
+      // 300 changes of 64 KiB each: about 20 MB, several times what the kernel buffers of one loopback connection hold
+      // here (about 4 MB), so the server's writes must stop and wait for the reader.
+      const filler = 'x'.repeat(64 * 1024);
+      const eventIds: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const committed = await commitNoteChange(h.database.handle.db, { videoId: video.id, userId: dee.id, title: `Change ${i}`, message: `${i} ${filler}` });
+        eventIds.push(String(committed!.eventIds[0]));
+      }
+      // Held back: the server's socket of this stream waits for the reader to drain it.
+      await waitUntil(async () => serverSockets.some((socket) => socket.writableNeedDrain), Boolean, { timeoutMs: 10_000 });
+
+      stream.resume();
+      const last = eventIds.at(-1)!;
+      await waitUntil(async () => messageWithId(stream.text(), last) !== undefined, Boolean, { timeoutMs: 30_000 });
+      const received = [...stream.text().matchAll(/\nid: (\d+)\n/g)].map((match) => match[1]!);
+      const ofTheseChanges = received.filter((id) => eventIds.includes(id));
+      // Every change once, in order, whole.
+      expect(ofTheseChanges).toEqual(eventIds);
+      expect(messageWithId(stream.text(), last)).toContain(`"title":"Change 299"`);
+    } finally {
+      h.app.server.off('connection', onConnection);
+      stream.request.destroy();
     }
   }, 60_000);
 
