@@ -1,4 +1,4 @@
-import { request, type ClientRequest } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createDb } from '@sora-monitor/db';
 import { commitNoteChange, testDbKind } from '@sora-monitor/db/testing';
@@ -45,7 +45,7 @@ function openStream(user: SignedIn, videoId: string): { text: () => string; requ
 /** A raw SSE stream whose reading can be paused: the server's writes then pile up in the socket's buffers. */
 function openPausableStream(user: SignedIn, videoId: string) {
   let text = '';
-  let response: import('node:http').IncomingMessage | null = null;
+  let response: IncomingMessage | null = null;
   const input = encodeURIComponent(JSON.stringify({ videoId }));
   const req = request(
     { host: '127.0.0.1', port, path: `/trpc/sora.onUpdate?input=${input}`, headers: { cookie: user.cookie, accept: 'text/event-stream' } },
