@@ -18,7 +18,7 @@ import {
 } from '../src';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
 import { Inbox } from './support/deferred';
-import { createUser, createVideo } from './support/fixtures';
+import { createUser, createVideo, newAttempt } from './support/fixtures';
 
 describe(`committing a video change (${testDbKind()})`, () => {
   let testDb: TestDb;
@@ -36,17 +36,7 @@ describe(`committing a video change (${testDbKind()})`, () => {
   async function queuedVideo(): Promise<{ video: Video; generationId: string }> {
     const userId = await createUser(db);
     const created = await createVideo(db, userId);
-    const generation = await insertGeneration(db, {
-      videoId: created.id,
-      userId,
-      attempt: 1,
-      status: 'queued',
-      prompt: created.prompt,
-      model: created.model,
-      size: created.size,
-      seconds: created.seconds,
-      jobId: `video_${created.id}`,
-    });
+    const generation = await insertGeneration(db, newAttempt(created, 1, { jobId: `video_${created.id}` }));
     const [video] = await db
       .update(videos)
       .set({ soraGenerationStatus: 'queued', soraJobId: generation.jobId, leaseOwner: 'worker-1' })

@@ -6,12 +6,10 @@ import {
   listEventsForVideo,
   listGenerationsForVideo,
   type Database,
-  type NewGeneration,
-  type Video,
 } from '../src';
 import postgres from 'postgres';
 import { createTestDb, testDatabaseUrl, testDbKind, type TestDb } from '../src/testing';
-import { createUser, createVideo } from './support/fixtures';
+import { createUser, createVideo, newAttempt } from './support/fixtures';
 
 /**
  * Reads a user's events the way the subscription does: while an event is held back by a transaction still open
@@ -25,11 +23,6 @@ async function visible(read: () => ReturnType<typeof listEventsForUserSince>): R
   }
 }
 
-function attempt(video: Video, number: number, extra: Partial<NewGeneration> = {}): NewGeneration {
-  const { prompt, model, size, seconds } = video;
-  return { videoId: video.id, userId: video.userId, attempt: number, status: 'queued', prompt, model, size, seconds, ...extra };
-}
-
 describe(`generations and events (${testDbKind()})`, () => {
   let testDb: TestDb;
   let db: Database;
@@ -41,14 +34,14 @@ describe(`generations and events (${testDbKind()})`, () => {
 
   it('records attempts, latest first, with unique attempt numbers and job ids', async () => {
     const video = await createVideo(db, await createUser(db));
-    const first = await insertGeneration(db, attempt(video, 1, { jobId: 'video_abc', cost: 0.4 }));
+    const first = await insertGeneration(db, newAttempt(video, 1, { jobId: 'video_abc', cost: 0.4 }));
     expect(first).toMatchObject({ createOutcome: 'pending', progress: 0, cost: 0.4, status: 'queued' });
-    await insertGeneration(db, attempt(video, 2));
-    await insertGeneration(db, attempt(video, 3)); // several attempts without a job id are fine
+    await insertGeneration(db, newAttempt(video, 2));
+    await insertGeneration(db, newAttempt(video, 3)); // several attempts without a job id are fine
 
     expect((await listGenerationsForVideo(db, video.id)).map((g) => g.attempt)).toEqual([3, 2, 1]);
-    await expect(insertGeneration(db, attempt(video, 2))).rejects.toThrow();
-    await expect(insertGeneration(db, attempt(video, 4, { jobId: 'video_abc' }))).rejects.toThrow();
+    await expect(insertGeneration(db, newAttempt(video, 2))).rejects.toThrow();
+    await expect(insertGeneration(db, newAttempt(video, 4, { jobId: 'video_abc' }))).rejects.toThrow();
   });
 
   it('lists a video’s events newest first, and a user’s events since an id, oldest first', async () => {

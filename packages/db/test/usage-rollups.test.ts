@@ -9,7 +9,7 @@ import {
 } from '../src/queries';
 import { executeRows } from '../src/rows';
 import { createTestDb, directUsageDays, seedAttemptHistory, testDbKind, type TestDb } from '../src/testing';
-import { createUser, createVideo } from './support/fixtures';
+import { createUser, createVideo, newAttempt } from './support/fixtures';
 
 const FAR_PAST = '2000-01-01';
 
@@ -119,16 +119,7 @@ describe(`usage rollups (${testDbKind()})`, () => {
 
     // A new attempt runs, crosses 100 %, completes with its event, and another fails.
     const video = await createVideo(db, userId);
-    const running = await insertGeneration(db, {
-      videoId: video.id,
-      userId,
-      attempt: 1,
-      status: 'queued',
-      prompt: 'p',
-      model: 'sora-2',
-      size: '720x1280',
-      seconds: 12,
-    });
+    const running = await insertGeneration(db, newAttempt(video, 1, { size: '720x1280', seconds: 12 }));
     await db
       .update(soraGenerations)
       .set({ status: 'in_progress', progress: 60 })
@@ -146,16 +137,7 @@ describe(`usage rollups (${testDbKind()})`, () => {
       toStatus: 'completed',
       createdAt: sql`(select requested_at from sora_generations where id = ${running.id}) + interval '42.5 seconds'`,
     });
-    const retried = await insertGeneration(db, {
-      videoId: video.id,
-      userId,
-      attempt: 2,
-      status: 'queued',
-      prompt: 'p',
-      model: 'sora-2-pro',
-      size: '720x1280',
-      seconds: 4,
-    });
+    const retried = await insertGeneration(db, newAttempt(video, 2, { model: 'sora-2-pro', size: '720x1280', seconds: 4 }));
     await db
       .update(soraGenerations)
       .set({ status: 'failed', errorCode: 'reset' })

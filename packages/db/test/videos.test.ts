@@ -15,7 +15,7 @@ import {
   type Database,
 } from '../src';
 import { createTestDb, testDbKind, type TestDb } from '../src/testing';
-import { createUser, createVideo } from './support/fixtures';
+import { createUser, createVideo, newAttempt } from './support/fixtures';
 
 describe(`video queries (${testDbKind()})`, () => {
   let testDb: TestDb;
@@ -58,16 +58,7 @@ describe(`video queries (${testDbKind()})`, () => {
   it('deletes a video with its generations and events', async () => {
     const userId = await createUser(db);
     const video = await createVideo(db, userId);
-    const generation = await insertGeneration(db, {
-      videoId: video.id,
-      userId,
-      attempt: 1,
-      status: 'queued',
-      prompt: video.prompt,
-      model: video.model,
-      size: video.size,
-      seconds: video.seconds,
-    });
+    const generation = await insertGeneration(db, newAttempt(video));
     await insertEvent(db, { videoId: video.id, generationId: generation.id, userId, actor: 'user', type: 'generation.requested' });
 
     const deleted = await deleteVideoForUser(db, userId, video.id);
