@@ -57,7 +57,8 @@ function dataFrame(value: unknown): Frame {
  * Writes frames to a response whose head is sent. A chunked response (HTTP/1.1) gets each frame's ready-made chunk
  * straight on its socket: through `res.write` Node would frame every message again for every stream, in three writes
  * joined on the next tick, which with a thousand streams of one user was most of the cost of a change. Anything else
- * (HTTP/1.0, an injected request) goes through `res.write`. `write` returns false when the reader is behind: wait for `drained` then.
+ * (HTTP/1.0, an injected request) goes through `res.write`. `write` returns false when the reader is behind; `onDrain`
+ * runs once it has caught up.
  */
 function responseWriter(res: ServerResponse, onDrain: () => void) {
   // A connection's own socket only (an injected request's is a stand-in that keeps nothing written to it).
