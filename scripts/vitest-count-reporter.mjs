@@ -14,7 +14,8 @@ export default class CountReporter {
     for (const module of testModules) {
       const counts = tally(module.project.name || 'default');
       counts.files += 1;
-      durations.push({ file: `${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')}`, ms: Math.round(module.diagnostic().duration) });
+      const file = `${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')}`;
+      durations.push({ file, ms: Math.round(module.diagnostic().duration) });
       let tests = 0;
       for (const test of module.children.allTests()) {
         tests += 1;
@@ -22,7 +23,7 @@ export default class CountReporter {
         if (state === 'passed') counts.passed += 1;
         else if (state === 'failed') {
           counts.failed += 1;
-          failures.push(`${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')} > ${test.fullName}: ${firstLine(test.result().errors)}`);
+          failures.push(`${file} > ${test.fullName}: ${firstLine(test.result().errors)}`);
         }
         else counts.skipped += 1;
       }
@@ -31,16 +32,16 @@ export default class CountReporter {
         const hookErrors = suite.errors?.() ?? [];
         if (hookErrors.length === 0) continue;
         counts.failed += 1;
-        failures.push(`${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')} > ${suite.fullName}: ${firstLine(hookErrors)}`);
+        failures.push(`${file} > ${suite.fullName}: ${firstLine(hookErrors)}`);
       }
       // A file that failed to load, or a failing top-level hook, is a failure even when no test says so.
       const moduleErrors = module.errors?.().length ?? 0;
       if (moduleErrors > 0 || (tests === 0 && module.state() === 'failed')) {
         counts.failed += 1;
-        failures.push(`${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')}: ${firstLine(module.errors?.()) || 'the file failed'}`);
+        failures.push(`${file}: ${firstLine(module.errors?.()) || 'the file failed'}`);
       }
     }
-    const file = process.env.VITEST_COUNTS_FILE;
-    if (file) writeFileSync(file, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length, fileDurations: durations.sort((a, b) => b.ms - a.ms) }, null, 2));
+    const countsFile = process.env.VITEST_COUNTS_FILE;
+    if (countsFile) writeFileSync(countsFile, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length, fileDurations: durations.sort((a, b) => b.ms - a.ms) }, null, 2));
   }
 }

@@ -118,24 +118,8 @@ export function registerSubscriptionStream(
     const res = reply.raw;
     res.once('close', () => abort.abort());
 
-    let ctx: AppContext | undefined;
-    let iterable: AsyncIterable<unknown> | null = null;
-    let failure: TRPCError | undefined;
-    // Written by the hub directly while the generator waits (DirectDelivery), exactly as if it had yielded it.
-    let sendMessage: (message: unknown) => boolean = () => false;
-    try {
-      ctx = { ...(await createContext(request)), streamSink: (message) => sendMessage(message) };
-      iterable = (await createCaller(ctx, { signal: abort.signal }).sora.onUpdate(input as never)) as AsyncIterable<unknown>;
-    } catch (cause) {
-      failure = getTRPCErrorFromUnknown(cause);
-    }
-    const fail = (error: TRPCError) => {
-      trpcOptions.onError?.({ error, path: PATH, input, ctx, type: 'subscription', req: request });
-      const shape = getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' });
-      return controlFrame('serialized-error', JSON.stringify(config.transformer.output.serialize(shape)));
-    };
-
-    // The response is written here from now on (the security headers set on it already go with the head).
+    // The response is written here (the security headers set on it already go with the head); a stream that cannot
+    // start says why in its first message after `connected`, as tRPC's own SSE does.
     reply.hijack();
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
@@ -155,12 +139,28 @@ export function registerSubscriptionStream(
       }
       ping = setTimeout(beat, pingMs - (performance.now() - sentAt), pingMs);
     };
-    sendMessage = (message) => {
+    // Also what the hub writes here directly while the generator waits (DirectDelivery), as if the generator yielded it.
+    const sendMessage = (message: unknown) => {
       sentAt = performance.now();
       return out.write(dataFrame(message));
     };
-
     out.write(CONNECTED);
+
+    let ctx: AppContext | undefined;
+    let iterable: AsyncIterable<unknown> | null = null;
+    let failure: TRPCError | undefined;
+    try {
+      ctx = { ...(await createContext(request)), streamSink: sendMessage };
+      iterable = (await createCaller(ctx, { signal: abort.signal }).sora.onUpdate(input as never)) as AsyncIterable<unknown>;
+    } catch (cause) {
+      failure = getTRPCErrorFromUnknown(cause);
+    }
+    const fail = (error: TRPCError) => {
+      trpcOptions.onError?.({ error, path: PATH, input, ctx, type: 'subscription', req: request });
+      const shape = getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' });
+      return controlFrame('serialized-error', JSON.stringify(config.transformer.output.serialize(shape)));
+    };
+
     if (!iterable) {
       out.write(fail(failure!));
       out.end();

@@ -69,6 +69,8 @@ export const onUpdateProcedure = protectedProcedure
       giveBack();
     };
     signal?.addEventListener('abort', releaseSlot, { once: true });
+    // A request gone before its stream was set up (a closed tab, a server shutting down) never fires that listener.
+    if (signal?.aborted) releaseSlot();
     const result = await next({ ctx: { releaseSlot } });
     if (!result.ok) releaseSlot();
     return result;

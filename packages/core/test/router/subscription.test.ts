@@ -215,6 +215,16 @@ describe('sora.onUpdate', () => {
     expect(updates.at(-1)?.video.generation.jobId).toBe(current?.soraJobId);
   });
 
+  it('holds no stream slot for a request that was gone before its stream was set up', async () => {
+    const ada = await h.signUp('ada');
+    const video = await ada.caller.videos.create({ prompt: 'Closed before it opened' });
+    const controller = new AbortController();
+    controller.abort();
+    // Set up but never read: the request is gone, as the HTTP stream writer then sees it.
+    await h.callerFor(ada, { signal: controller.signal }).sora.onUpdate({ videoId: video.id });
+    expect(h.services.userCaps.openSubscriptions(ada.id)).toBe(0);
+  });
+
   it('leaves no listener on a long-lived signal once its streams have ended (one caller, many streams)', async () => {
     const ada = await h.signUp('ada');
     const video = await ada.caller.videos.create({ prompt: 'Watched again and again' });
