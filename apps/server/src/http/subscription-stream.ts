@@ -118,8 +118,9 @@ export function registerSubscriptionStream(
     const res = reply.raw;
     res.once('close', () => abort.abort());
 
-    // The response is written here (the security headers set on it already go with the head); a stream that cannot
-    // start says why in its first message after `connected`, as tRPC's own SSE does.
+    // The response is written here (the security headers set on it already go with the head). `connected` (the
+    // client's "started") waits for the procedure, as in tRPC's own SSE: its middlewares read where the stream starts,
+    // so a client told it has started gets every change from then on. A stream that cannot start says why after it.
     reply.hijack();
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
@@ -144,7 +145,6 @@ export function registerSubscriptionStream(
       sentAt = performance.now();
       return out.write(dataFrame(message));
     };
-    out.write(CONNECTED);
 
     let ctx: AppContext | undefined;
     let iterable: AsyncIterable<unknown> | null = null;
@@ -155,6 +155,7 @@ export function registerSubscriptionStream(
     } catch (cause) {
       failure = getTRPCErrorFromUnknown(cause);
     }
+    out.write(CONNECTED);
     const fail = (error: TRPCError) => {
       trpcOptions.onError?.({ error, path: PATH, input, ctx, type: 'subscription', req: request });
       const shape = getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' });

@@ -52,12 +52,15 @@ const onUpdateInput = z.strictObject({
 export const onUpdateProcedure = protectedProcedure
   .input(onUpdateInput)
   // Checked before the stream starts (not inside the generator), so the client gets NOT_FOUND rather than an
-  // internal error from a stream that already began.
+  // internal error from a stream that already began. Where the stream starts is read here too: a client told the
+  // stream has started gets every change committed from then on, even if the database goes away before the stream's
+  // first read (read inside the generator, the cursor would skip whatever was committed until the database returned).
   .use(async ({ ctx, input, next }) => {
     if (input.videoId && !(await getVideoForUser(ctx.db, ctx.user.id, input.videoId))) {
       throw toTRPCError(new AppError('NOT_FOUND', 'Video not found'));
     }
-    return next();
+    const startCursor = input.lastEventId ? Number(input.lastEventId) : await latestEventId(ctx.db, ctx.user.id, input.videoId);
+    return next({ ctx: { startCursor } });
   })
   // One of the user's stream slots, taken before the stream starts so a refusal is a plain TOO_MANY_REQUESTS (429).
   // Given back when the stream ends, or when the request is aborted before the stream ever ran. Giving it back also
@@ -84,14 +87,9 @@ export const onUpdateProcedure = protectedProcedure
     // A stream for one video is someone watching it: keep it fresh from here while the stream is open.
     const unwatch = videoId ? ctx.watched.hold(userId, videoId) : () => {};
     try {
-      let cursor = input.lastEventId
-        ? Number(input.lastEventId)
-        : await latestEventId(ctx.db, userId, videoId);
-      if (!input.lastEventId && videoId) {
-        // A fresh watcher of one video gets its current state at once.
-        const current = await getVideoForUser(ctx.db, userId, videoId);
-        if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
-      }
+      let cursor = ctx.startCursor;
+      // A fresh watcher of one video gets its current state first (inside the loop: the database may be away).
+      let currentStateDue = !input.lastEventId;
       // An SSE response can take this stream's changes while it waits: the hub then reads each change once for all the
       // user's streams at the same cursor and writes it to each, without resuming them one by one.
       const sink = ctx.streamSink;
@@ -111,6 +109,11 @@ export const onUpdateProcedure = protectedProcedure
       let sessionCheckAt = nextSessionCheckAfter(Date.now());
       while (!signal?.aborted) {
         try {
+          if (videoId && currentStateDue) {
+            const current = await getVideoForUser(ctx.db, userId, videoId);
+            if (current) yield tracked(String(cursor), { event: null, video: toVideoView(catalog, current) });
+            currentStateDue = false;
+          }
           // Shared with every other subscriber of this user at the same cursor (one read per change, not one each).
           const page = await ctx.videoChanges.read(userId, cursor, videoId);
           for (const message of changeMessages(page, catalog)) {

@@ -136,6 +136,15 @@ describe('sora.onUpdate', () => {
     expect((await malloryStream.next()).video.id).toBe(hers.id);
   });
 
+  it('starts where the caller was told it started: a change committed before its first read still arrives', async () => {
+    const ada = await h.signUp('ada');
+    await ada.caller.videos.create({ prompt: 'Before the stream' });
+    // The procedure has answered (over HTTP: the stream's "connected"), and nothing has been read from the stream yet.
+    const stream = await subscribe(ada, {});
+    const video = await ada.caller.videos.create({ prompt: 'After it started, before its first read' });
+    expect(await stream.next()).toMatchObject({ event: { type: 'created', videoId: video.id }, video: { id: video.id } });
+  });
+
   it('delivers a change committed outside the router (another connection on PostgreSQL)', async () => {
     const ada = await h.signUp('ada');
     const video = await ada.caller.videos.create({ prompt: 'Changed elsewhere' });
