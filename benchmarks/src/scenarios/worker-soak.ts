@@ -53,6 +53,10 @@ export const workerSoak: Scenario = {
         const atEarly = await worker.probe('gc');
         log(`  RSS ${fmt(atEarly.rss / MIB)} MiB; refreshing until ${total.toLocaleString('en-US')}`);
         const started = performance.now();
+        // Halfway too: a leak keeps growing from there at the same pace; a heap settling in (fragmentation, compiled
+        // code) does not.
+        await refreshUntil(database, worker, total / 2);
+        const atHalf = await worker.probe('gc');
         await refreshUntil(database, worker, total);
         const seconds = (performance.now() - started) / 1000;
         const atEnd = await worker.probe('gc');
@@ -64,7 +68,11 @@ export const workerSoak: Scenario = {
           measured: `RSS after ${done.toLocaleString('en-US')} refreshes: ${fmt(atEnd.rss / MIB)} MiB (heap ${fmt(atEnd.heapUsed / MIB)} MiB); MaxListenersExceededWarning: ${warnings}`,
           baseline: `RSS after ${early.toLocaleString('en-US')}: ${fmt(atEarly.rss / MIB)} MiB (heap ${fmt(atEarly.heapUsed / MIB)} MiB)`,
           ratio: rssRatio,
-          extraRatios: `heap end/early: ${fmt(ratio(atEnd.heapUsed, atEarly.heapUsed))}`,
+          extraRatios:
+            `heap end/early: ${fmt(ratio(atEnd.heapUsed, atEarly.heapUsed))}; RSS halfway/early ${fmt(ratio(atHalf.rss, atEarly.rss))}, ` +
+            `end/halfway ${fmt(ratio(atEnd.rss, atHalf.rss))}; V8 heap committed early ${fmt(atEarly.heapTotal / MIB)}, halfway ` +
+            `${fmt(atHalf.heapTotal / MIB)}, end ${fmt(atEnd.heapTotal / MIB)} MiB; outside the heap (external, of it array buffers) early ` +
+            `${fmt(atEarly.external / MIB)} (${fmt(atEarly.arrayBuffers / MIB)}), end ${fmt(atEnd.external / MIB)} (${fmt(atEnd.arrayBuffers / MIB)}) MiB`,
           goal: 'RSS end/early ≤ 1.1; no listener warning (≤ 10 listeners at any time)',
           met: rssRatio <= 1.1 && warnings === 0,
           setup:

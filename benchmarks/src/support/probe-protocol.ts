@@ -5,6 +5,8 @@ export interface ProbeStats {
   /** VmHWM: the highest RSS since the process started or since the last reset. */
   peakRss: number;
   heapUsed: number;
+  /** V8 heap committed (used plus free space it holds on to). */
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   /** CPU time the process has used so far (user + system), in ms. */

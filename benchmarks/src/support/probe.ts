@@ -20,6 +20,7 @@ function stats(delay: ReturnType<typeof monitorEventLoopDelay>): ProbeStats {
     rss: memory.rss,
     peakRss: kib('VmHWM'),
     heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
     external: memory.external,
     arrayBuffers: memory.arrayBuffers,
     cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
