@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { startVideo, trpcQuery } from './support/api';
+import { createVideo, startVideo, trpcQuery } from './support/api';
 import { expectBadge, progressBar, snapshot } from './support/pages';
 import { storageStatePath } from './support/users';
 
@@ -77,4 +77,24 @@ test('a status answer read before a pushed change does not put the page back: Qu
   await expectBadge(page, 'Generating');
   const texts = await page.evaluate(() => (window as unknown as { badgeTexts: string[] }).badgeTexts);
   expect(texts.slice(texts.indexOf('Generating'))).toEqual(['Generating']);
+});
+
+test('the list catches up on a video made while its live stream could not connect', async ({ page, request }, testInfo) => {
+  // The list's stream is refused until after the list was read and a video was made elsewhere (another tab, the CLI).
+  const stream = (url: URL) => url.pathname.includes('sora.onUpdate');
+  let refused = 0;
+  await page.route(stream, async (route) => {
+    refused += 1;
+    await route.abort();
+  });
+  const token = `caught-up-${Date.now()}`;
+  await page.goto(`/?q=${token}`);
+  await expect(page.getByRole('heading', { name: 'No videos match these filters' })).toBeVisible();
+  await expect.poll(() => refused).toBeGreaterThan(0);
+  const made = await createVideo(request, { title: `Made while away ${token}`, prompt: 'A kite over dunes' });
+  await page.unroute(stream);
+
+  // The stream's next try starts where the list stood, so the new video's "created" reaches the page: no reload.
+  await expect(page.getByTestId('video-card').filter({ hasText: made.title })).toBeVisible({ timeout: 20_000 });
+  await snapshot(page, testInfo, 'list-caught-up');
 });

@@ -73,10 +73,17 @@ export function VideosPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text restarts the pause
   }, [searchText]);
 
-  // Changes made anywhere (the poller, another tab) land in the list as they happen.
+  // Changes made anywhere (the poller, another tab) land in the list as they happen. The stream starts where the
+  // first list answer stood in the user's changes, so nothing committed after that read is missed: not before the
+  // stream opened, nor while it reconnects before its first message (it then has no event id of its own to resume
+  // from). Kept from the first answer: a new one would only restart the stream.
+  const [streamFrom, setStreamFrom] = useState<string | null>(null);
+  const listStoodAt = list.data?.pages[0]?.eventCursor;
+  if (streamFrom === null && listStoodAt !== undefined) setStreamFrom(listStoodAt);
   trpc.sora.onUpdate.useSubscription(
-    {},
+    { lastEventId: streamFrom },
     {
+      enabled: streamFrom !== null,
       onError: onSubscriptionError,
       onData: ({ data }) => {
         announceIfFinished(data);

@@ -2,7 +2,7 @@ import { countVideosByStatus, listFailureCodesForUser, listVideosForUser } from 
 import { errorCodesOfKinds } from '../domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { createVideoRecord, deleteVideo } from '../generations';
+import { createVideoRecord, deleteVideo, latestEventId } from '../generations';
 import { protectedProcedure, videoProcedure } from '../trpc/init';
 import { rateLimitedProcedure } from '../trpc/rate-limited';
 import { newVideoFromInput } from './new-video';
@@ -23,8 +23,12 @@ export const videosRouter = {
 
   list: protectedProcedure
     .input(listVideosInput)
-    .output(z.object({ items: z.array(videoSchema), nextCursor: z.string().nullable() }))
+    .output(z.object({ items: z.array(videoSchema), nextCursor: z.string().nullable(), eventCursor: z.string() }))
     .query(async ({ ctx, input }) => {
+      // Where the list stands in the user's changes, read before the list: a live-update stream started from it
+      // (`sora.onUpdate` with this as lastEventId) carries every change the list does not show yet, even one committed
+      // before the stream opened, or while it reconnects before its first message.
+      const eventCursor = String(await latestEventId(ctx.db, ctx.user.id));
       // The cursor arrives decoded (listVideosInput refuses one that does not decode, or belongs to another sort).
       const { stuck, failureKind, ...options } = input;
       // A kind is told from the error code by the domain's rules: the user's few distinct codes are classified here.
@@ -34,7 +38,11 @@ export const videosRouter = {
         stuckTimeoutMs: stuck ? ctx.generations.settings.stuckTimeoutMs : undefined,
         failedWithCodes: kinds ? errorCodesOfKinds(await listFailureCodesForUser(ctx.db, ctx.user.id), kinds) : undefined,
       });
-      return { items: page.items.map((video) => toVideoView(ctx.generations.settings.catalog, video)), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((video) => toVideoView(ctx.generations.settings.catalog, video)),
+        nextCursor: page.nextCursor,
+        eventCursor,
+      };
     }),
 
   /** How many videos the user has in each status: one grouped read, independent of any search or filter. */

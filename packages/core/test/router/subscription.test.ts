@@ -145,6 +145,20 @@ describe('sora.onUpdate', () => {
     expect(await stream.next()).toMatchObject({ event: { type: 'created', videoId: video.id }, video: { id: video.id } });
   });
 
+  it('follows on from a list answer: a stream started from its eventCursor gets the changes made since the list was read', async () => {
+    const ada = await h.signUp('ada');
+    const listed = await ada.caller.videos.create({ prompt: 'Listed' });
+    const list = await ada.caller.videos.list({});
+    expect(list.items.map((item) => item.id)).toEqual([listed.id]);
+    const [created] = await listEventsForVideo(h.db.db, listed.id);
+    expect(list.eventCursor).toBe(String(created!.id));
+
+    // Made after the list was read, before any stream was open (or while the page's stream was reconnecting).
+    const after = await ada.caller.videos.create({ prompt: 'Made after the list was read' });
+    const stream = await subscribe(ada, { lastEventId: list.eventCursor });
+    expect(await stream.next()).toMatchObject({ event: { type: 'created', videoId: after.id }, video: { id: after.id } });
+  });
+
   it('delivers a change committed outside the router (another connection on PostgreSQL)', async () => {
     const ada = await h.signUp('ada');
     const video = await ada.caller.videos.create({ prompt: 'Changed elsewhere' });
