@@ -72,7 +72,7 @@ export async function startFleet(options: { generationMs: number }): Promise<Fle
   try {
     const sim = await startSimulator({ generationMs: options.generationMs });
     closers.push(() => sim.close());
-    const database: TestDatabase = await createTestDatabase();
+    const database: TestDatabase = await createTestDatabase({ migrated: true });
     closers.push(() => database.drop());
     // Migrated here, before any worker starts.
     const handle = await createDb({ databaseUrl: database.url, max: 4 });

@@ -43,9 +43,9 @@ export async function startFaultSetup(options: { generationMs: number }): Promis
   try {
     const sim = await startSimulator({ generationMs: options.generationMs });
     closers.push(() => sim.close());
-    const database = await createTestDatabase();
+    const database = await createTestDatabase({ migrated: true });
     closers.push(() => database.drop());
-    const handle = await createDb({ databaseUrl: database.url, max: 3 }); // migrates before any server starts
+    const handle = await createDb({ databaseUrl: database.url, max: 3 }); // migrated before any server starts
     closers.push(() => handle.close());
     return {
       database,

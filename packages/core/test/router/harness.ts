@@ -85,7 +85,7 @@ async function openDatabase(onQuery?: (sql: string) => void): Promise<{
     const { handle, cleanup } = await createTestDb({ onQuery });
     return { handle, url: null, cleanup };
   }
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ migrated: true });
   const handle = await createDb({ databaseUrl: database.url, max: 6, onQuery });
   return {
     handle,

@@ -102,7 +102,7 @@ export async function startWorkerHarness(
       handle = database.handle;
       closers.push(database.cleanup);
     } else {
-      const database = await createTestDatabase();
+      const database = await createTestDatabase({ migrated: true });
       closers.push(() => database.drop());
       databaseUrl = database.url;
       handle = await createDb({ databaseUrl, max: 6 });

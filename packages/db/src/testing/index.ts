@@ -2,7 +2,7 @@ import { createDb } from '../create-db';
 import { openPglite } from '../open-pglite';
 import type { DbHandle, DbLogger } from '../types';
 import { openReusedPglite } from './reused-pglite';
-import { createDatabaseOn, databaseUrlOn, type TestDatabase } from './postgres-databases';
+import { createDatabaseOn, databaseUrlOn, type CreateDatabaseOptions, type TestDatabase } from './postgres-databases';
 
 /*
  * Test databases. This is the one place test code reads the environment: TEST_DATABASE_URL (a PostgreSQL server
@@ -10,7 +10,7 @@ import { createDatabaseOn, databaseUrlOn, type TestDatabase } from './postgres-d
  * reused one: reused-pglite.ts).
  */
 
-export type { TestDatabase };
+export type { CreateDatabaseOptions, TestDatabase };
 
 export interface TestDb {
   handle: DbHandle;
@@ -37,9 +37,12 @@ export function testDatabaseUrl(name: string): string {
   return databaseUrlOn(requireServerUrl('testDatabaseUrl()'), name);
 }
 
-/** A fresh, empty, uniquely named database on the TEST_DATABASE_URL server (e.g. for tests that spawn processes). */
-export function createTestDatabase(): Promise<TestDatabase> {
-  return createDatabaseOn(requireServerUrl('createTestDatabase()'));
+/**
+ * A fresh, uniquely named database on the TEST_DATABASE_URL server (e.g. for tests that spawn processes): empty, or
+ * with every migration applied (`migrated`, a copy of a template made once per server).
+ */
+export function createTestDatabase(options: CreateDatabaseOptions = {}): Promise<TestDatabase> {
+  return createDatabaseOn(requireServerUrl('createTestDatabase()'), options);
 }
 
 /** A migrated database (unless `migrate: false`): a fresh one on TEST_DATABASE_URL's server, else in-memory PGlite. */
@@ -51,7 +54,7 @@ export async function createTestDb(options: { logger?: DbLogger; migrate?: boole
         : await openPglite({ logger: options.logger, migrate: false, onQuery: options.onQuery });
     return { handle, cleanup: () => handle.close() };
   }
-  const database = await createTestDatabase();
+  const database = await createDatabaseOn(requireServerUrl('createTestDb()'), { migrated: options.migrate ?? true });
   let handle: DbHandle;
   try {
     handle = await createDb({ databaseUrl: database.url, max: 4, ...options });

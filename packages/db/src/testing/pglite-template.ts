@@ -6,9 +6,9 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrationsFolder } from '../migrations';
 import * as schema from '../schema';
+import { migrationsKey } from './migrations-key';
 
 /*
  * Creating a PGlite cluster (initdb in WASM) takes seconds; loading a dump of one takes a fraction of that. So a
@@ -65,8 +65,7 @@ async function loadOrBuild(): Promise<Blob> {
 }
 
 function templateKey(): string {
-  const hash = createHash('sha256');
-  for (const migration of readMigrationFiles({ migrationsFolder })) hash.update(migration.hash);
+  const hash = createHash('sha256').update(migrationsKey());
   // pnpm's store path of PGlite names its version, so an upgrade gets a fresh template (the same in every checkout).
   const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   hash.update(/@electric-sql\+pglite@[^/]+/.exec(pglitePath)?.[0] ?? pglitePath);
