@@ -1,10 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { migratedPgliteTemplateFile } from '@sora-monitor/db/pglite-template';
+import { extractMigratedPgliteTemplate } from '@sora-monitor/db/pglite-template';
 import { serverBundleFromEnv } from '../../../scripts/server-bundle.mjs';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,10 +64,7 @@ export function spawnServer(
  */
 export async function preparedDataDir(): Promise<string> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sora-server-test-'));
-  const pgdata = path.join(dataDir, 'pglite');
-  mkdirSync(pgdata);
-  // Paths in the dump start at '/', which tar strips (and says so on stderr: kept out of the test output).
-  execFileSync('tar', ['-xf', await migratedPgliteTemplateFile(), '-C', pgdata], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await extractMigratedPgliteTemplate(path.join(dataDir, 'pglite'));
   return dataDir;
 }
 

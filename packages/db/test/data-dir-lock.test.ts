@@ -5,28 +5,32 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataDirLockedError, LOCK_FILE_NAME, createDb, user } from '../src';
 import { acquireDataDirLock } from '../src/data-dir-lock';
+import { extractMigratedPgliteTemplate } from '../src/testing/pglite-template';
 import { runTs, waitForOutput } from './support/child-process';
 
-// These tests start a child process that creates a PGlite database (initdb and migrations in WebAssembly, through
-// tsx): alone about 10 s here, 25–31 s in full test runs on two busy cores and 37 s in CI's Node 24 pass (beside the
-// quick benchmarks), too close to the default limit.
+// These tests start a child process that opens a PGlite database (in WebAssembly, through tsx): alone about 10 s here,
+// 25–31 s in full test runs on two busy cores and 37 s in CI's Node 24 pass (beside the quick benchmarks), too close to
+// the default limit. The database is there already (the migrated test template, extracted): creating one is tested in
+// migrations.test.ts, and here it would only add an initdb in WebAssembly to each test.
 const CHILD_PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 describe('PGlite data directory lock', () => {
   let dataDir: string;
   beforeEach(() => {
-    // A directory that does not exist yet: createDb creates it.
+    // A directory that does not exist yet: the lock makes it, or withDatabase fills it.
     dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sora-db-lock-')), 'pglite');
   });
   afterEach(() => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }));
 
   const lockFile = () => path.join(dataDir, LOCK_FILE_NAME);
+  const withDatabase = () => extractMigratedPgliteTemplate(dataDir);
   const writeLock = (record: object) => {
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(lockFile(), JSON.stringify(record));
   };
 
   it('refuses a second process with a message naming the directory, the holder and what to do', async () => {
+    await withDatabase();
     const handle = await createDb({ dataDir });
     try {
       const child = runTs('./open-data-dir.ts', [dataDir]);
@@ -41,6 +45,7 @@ describe('PGlite data directory lock', () => {
   }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('takes over from a holder killed with SIGKILL, keeping its data', async () => {
+    await withDatabase();
     const child = runTs('./open-data-dir.ts', [dataDir]);
     try {
       await waitForOutput(child, 'ready');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,12 +29,19 @@ export function migratedPgliteTemplate(): Promise<Blob> {
  * The template as a tar file of a data directory (paths from its root): extracted into a spawned server's
  * `DATA_DIR/pglite`, the server opens a migrated database instead of running initdb.
  */
-export async function migratedPgliteTemplateFile(): Promise<string> {
+async function migratedPgliteTemplateFile(): Promise<string> {
   const file = templatePath();
   if (fs.existsSync(file)) return file;
   // Not built yet, or removed meanwhile by another checkout's tests: write it again.
   writeAtomically(file, Buffer.from(await (await migratedPgliteTemplate()).arrayBuffer()));
   return file;
+}
+
+/** Fills `pgdata` (made if missing) with the migrated template: PGlite opens it without initdb or migrations. */
+export async function extractMigratedPgliteTemplate(pgdata: string): Promise<void> {
+  fs.mkdirSync(pgdata, { recursive: true });
+  // Paths in the dump start at '/', which tar strips (and says so on stderr: kept out of the test output).
+  execFileSync('tar', ['-xf', await migratedPgliteTemplateFile(), '-C', pgdata], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** Write then rename, so a concurrent test process never reads half a file. */
