@@ -57,7 +57,7 @@ const TEMPLATE_PREFIX = 'sora_template_';
  * copies a half-migrated template; nothing stays connected to it (PostgreSQL copies only an unused database).
  */
 export function migratedTemplateOn(serverUrl: string, key = migrationsKey()): Promise<string> {
-  const cacheKey = `${serverUrl} ${key}`;
+  const cacheKey = templateCacheKey(serverUrl, key);
   let template = templates.get(cacheKey);
   if (!template) {
     template = buildTemplate(serverUrl, `${TEMPLATE_PREFIX}${key}`);
@@ -69,7 +69,11 @@ export function migratedTemplateOn(serverUrl: string, key = migrationsKey()): Pr
 }
 
 function forgetTemplate(serverUrl: string, key = migrationsKey()): void {
-  templates.delete(`${serverUrl} ${key}`);
+  templates.delete(templateCacheKey(serverUrl, key));
+}
+
+function templateCacheKey(serverUrl: string, key: string): string {
+  return `${serverUrl} ${key}`;
 }
 
 async function buildTemplate(serverUrl: string, name: string): Promise<string> {
