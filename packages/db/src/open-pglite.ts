@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { assertChannelName } from './channel';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { countPendingMigrations, migrationsFolder } from './migrations';
+import { pgliteStartParams } from './pglite-start';
 import { queryLogger } from './query-logger';
 import * as schema from './schema';
 import type { Database, DbHandle, DbLogger } from './types';
@@ -21,11 +22,16 @@ export interface PgliteConfig {
 
 /** Embedded PostgreSQL (WASM) in this process: a data directory locked to this process, or memory. */
 export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
-  const lock: DataDirLock | null = config.dataDir ? await acquireDataDirLock(config.dataDir, config.logger) : null;
+  const lock: DataDirLock | null = config.dataDir
+    ? await acquireDataDirLock(config.dataDir, config.logger)
+    : null;
   let client: PGlite | undefined;
   try {
+    const startParams = pgliteStartParams();
     client = await PGlite.create(
-      config.dataDir ? { dataDir: path.resolve(config.dataDir) } : { loadDataDir: config.loadDataDir },
+      config.dataDir
+        ? { dataDir: path.resolve(config.dataDir), startParams }
+        : { loadDataDir: config.loadDataDir, startParams },
     );
     if (config.migrate !== false) {
       const unlogged = drizzle({ client, schema });

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { migrationsFolder } from '../migrations';
+import { pgliteStartParams } from '../pglite-start';
 import * as schema from '../schema';
 import { migrationsKey } from './migrations-key';
 
@@ -41,7 +42,9 @@ async function migratedPgliteTemplateFile(): Promise<string> {
 export async function extractMigratedPgliteTemplate(pgdata: string): Promise<void> {
   fs.mkdirSync(pgdata, { recursive: true });
   // Paths in the dump start at '/', which tar strips (and says so on stderr: kept out of the test output).
-  execFileSync('tar', ['-xf', await migratedPgliteTemplateFile(), '-C', pgdata], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('tar', ['-xf', await migratedPgliteTemplateFile(), '-C', pgdata], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 /** Write then rename, so a concurrent test process never reads half a file. */
@@ -60,7 +63,7 @@ async function loadOrBuild(): Promise<Blob> {
   const cached = readIfExists(file);
   if (cached) return new Blob([new Uint8Array(cached)]);
 
-  const client = await PGlite.create();
+  const client = await PGlite.create({ startParams: pgliteStartParams() });
   try {
     await migrate(drizzle({ client, schema }), { migrationsFolder });
     const dump = await client.dumpDataDir('none');

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteHandle } from '../open-pglite';
+import { pgliteStartParams } from '../pglite-start';
 import type { DbHandle, DbLogger, Unlisten } from '../types';
 import { migratedPgliteTemplate } from './pglite-template';
 
@@ -25,7 +26,9 @@ export async function openReusedPglite(options: {
   logger?: DbLogger;
   onQuery?: (sql: string) => void;
 }): Promise<DbHandle> {
-  const client = idle.pop() ?? (await PGlite.create({ loadDataDir: await migratedPgliteTemplate() }));
+  const client =
+    idle.pop() ??
+    (await PGlite.create({ loadDataDir: await migratedPgliteTemplate(), startParams: pgliteStartParams() }));
   const lease = revocable(client);
   let likeTemplate = true;
   const subscriptions = new Set<Unlisten>();
