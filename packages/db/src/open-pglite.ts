@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { assertChannelName } from './channel';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { countPendingMigrations, migrationsFolder } from './migrations';
-import { pgliteStartParams } from './pglite-start';
+import { startPglite } from './pglite-start';
 import { queryLogger } from './query-logger';
 import * as schema from './schema';
 import type { Database, DbHandle, DbLogger } from './types';
@@ -27,11 +27,8 @@ export async function openPglite(config: PgliteConfig): Promise<DbHandle> {
     : null;
   let client: PGlite | undefined;
   try {
-    const startParams = pgliteStartParams();
-    client = await PGlite.create(
-      config.dataDir
-        ? { dataDir: path.resolve(config.dataDir), startParams }
-        : { loadDataDir: config.loadDataDir, startParams },
+    client = await startPglite(
+      config.dataDir ? { dataDir: path.resolve(config.dataDir) } : { loadDataDir: config.loadDataDir },
     );
     if (config.migrate !== false) {
       const unlogged = drizzle({ client, schema });

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 
 /*
  * How every embedded database starts: PGlite's own parameters, with a smaller buffer pool. PostgreSQL's default of
@@ -9,6 +9,10 @@ import { PGlite } from '@electric-sql/pglite';
  */
 export const PGLITE_SHARED_BUFFERS = '32MB';
 
-export function pgliteStartParams(): string[] {
-  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
+/** Starts a PGlite with these parameters: the one way this workspace opens one (product, tests, the test template). */
+export function startPglite(options: Omit<PGliteOptions, 'startParams'> = {}): Promise<PGlite> {
+  return PGlite.create({
+    ...options,
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+  });
 }

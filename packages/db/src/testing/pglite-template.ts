@@ -4,11 +4,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { migrationsFolder } from '../migrations';
-import { pgliteStartParams } from '../pglite-start';
+import { startPglite } from '../pglite-start';
 import * as schema from '../schema';
 import { migrationsKey } from './migrations-key';
 
@@ -63,7 +62,7 @@ async function loadOrBuild(): Promise<Blob> {
   const cached = readIfExists(file);
   if (cached) return new Blob([new Uint8Array(cached)]);
 
-  const client = await PGlite.create({ startParams: pgliteStartParams() });
+  const client = await startPglite();
   try {
     await migrate(drizzle({ client, schema }), { migrationsFolder });
     const dump = await client.dumpDataDir('none');

@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { pgliteHandle } from '../open-pglite';
-import { pgliteStartParams } from '../pglite-start';
+import { startPglite } from '../pglite-start';
 import type { DbHandle, DbLogger, Unlisten } from '../types';
 import { migratedPgliteTemplate } from './pglite-template';
 
@@ -26,9 +26,7 @@ export async function openReusedPglite(options: {
   logger?: DbLogger;
   onQuery?: (sql: string) => void;
 }): Promise<DbHandle> {
-  const client =
-    idle.pop() ??
-    (await PGlite.create({ loadDataDir: await migratedPgliteTemplate(), startParams: pgliteStartParams() }));
+  const client = idle.pop() ?? (await startPglite({ loadDataDir: await migratedPgliteTemplate() }));
   const lease = revocable(client);
   let likeTemplate = true;
   const subscriptions = new Set<Unlisten>();
