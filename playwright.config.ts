@@ -89,8 +89,9 @@ export default defineConfig({
       DATABASE_URL: '',
       // The built-in models plus one the operator names (VIDEO_MODELS): offered with no known price.
       VIDEO_MODELS: 'sora-2,sora-2-pro,veo-3',
-      // A thumbnail the simulator refused ([sim:thumbnail-503]) is tried again soon, not after a minute.
-      THUMBNAIL_RETRY_BASE_MS: '500',
+      // A thumbnail the simulator refused ([sim:thumbnail-503]) is tried again within seconds (1, 2, 4 s apart), not
+      // after a minute.
+      THUMBNAIL_RETRY_BASE_MS: '1000',
       // webhooks.spec.ts runs its receiver on this machine (a private address the server otherwise refuses), and a
       // refused delivery is tried again within about a second.
       WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
