@@ -9,7 +9,7 @@ import {
   startRealServer,
   type RealServer,
 } from '../../../packages/core/test/client/real-server';
-import { freshHome, parseJson, runCli } from './run-cli';
+import { freshHome, parseJson, runCli, runCliProcess } from './run-cli';
 
 const simulatorVideo = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -35,18 +35,19 @@ async function createVideo(prompt: string): Promise<string> {
   return video.id;
 }
 
-// Sequential on purpose: each run is a whole Node process, and running them side by side only makes them compete for
-// the CPU.
+// Sequential on purpose: a run is a whole command against one server, and running them side by side only makes them
+// compete for the CPU.
 describe('the sora-monitor CLI against a real server', () => {
+  // The bin itself, as a shell runs it (the other tests run the same program in this process, run-cli.ts).
   it('login checks the token with the server and stores it for the user only', async () => {
     const env = freshHome();
-    const wrong = await runCli(['login', '--url', server.url], { env, input: 'sora_wrong\n' });
+    const wrong = await runCliProcess(['login', '--url', server.url], { env, input: 'sora_wrong\n' });
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain(TOKEN_MESSAGE);
     await expect(stat(path.join(env.XDG_CONFIG_HOME!, 'sora-monitor/config.json'))).rejects.toThrow();
 
     // The token on stdin keeps it out of the shell history.
-    const login = await runCli(['login', '--url', `${server.url}/`], { env, input: `${server.token}\n` });
+    const login = await runCliProcess(['login', '--url', `${server.url}/`], { env, input: `${server.token}\n` });
     expect(login.code).toBe(0);
     expect(login.stdout).toContain(`Signed in to ${server.url} as Ada Lovelace <${server.email}>.`);
     const file = path.join(env.XDG_CONFIG_HOME!, 'sora-monitor/config.json');
@@ -55,12 +56,12 @@ describe('the sora-monitor CLI against a real server', () => {
     expect((await stat(path.dirname(file))).mode & 0o777).toBe(0o700);
 
     // Later commands use the stored config; the environment overrides it.
-    const list = await runCli(['ls', '--json'], { env });
+    const list = await runCliProcess(['ls', '--json'], { env });
     expect(list.code).toBe(0);
     expect(parseJson(list)).toMatchObject({ items: expect.any(Array) });
-    const logout = await runCli(['logout'], { env });
+    const logout = await runCliProcess(['logout'], { env });
     expect(logout.code).toBe(0);
-    const after = await runCli(['ls'], { env });
+    const after = await runCliProcess(['ls'], { env });
     expect(after.code).toBe(3);
     expect(after.stderr).toContain('Not signed in. Run `sora-monitor login`');
   });
