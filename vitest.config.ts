@@ -12,10 +12,13 @@ import { classifyTestFiles } from './scripts/test-files.ts';
 const { database, plain } = classifyTestFiles(import.meta.dirname);
 const postgresUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
-// Most tests wait on I/O (a simulated upstream, a database, a child process), so two workers more than there are cores
+// Most tests wait on I/O (a simulated upstream, a database, a child process), so more workers than there are cores
 // keep the CPU busy. Measured here (2 cores, the three projects, one after another): 3 workers 317 s with the machine
-// 72 % busy, 4 workers 272 s (81 %), 5 workers 268 s (89 %). Override with VITEST_MAX_WORKERS (1 to debug ordering).
-const maxWorkers = Number(process.env.VITEST_MAX_WORKERS) || cpus().length + 2;
+// 72 % busy, 4 workers 272 s (81 %), 5 workers 268 s (89 %). Within `pnpm test` (lint and typecheck beside vitest's first
+// minute), four workers left the machine half idle for a minute while the PostgreSQL project's long fault tests waited
+// out outages and leases side by side: vitest 225–233 s; six workers 210 s (twice), the machine 96 % busy until the
+// e2e suite (2026-12-05, seventh session's machine). Override with VITEST_MAX_WORKERS (1 to debug ordering).
+const maxWorkers = Number(process.env.VITEST_MAX_WORKERS) || cpus().length + 4;
 
 // Vitest queues each project's files together (a worker is reused only within a project), by name unless told.
 // PostgreSQL's go first: its long fault tests mostly wait (on processes, outages, leases), and `pnpm test` runs lint and
