@@ -1,5 +1,5 @@
 import type { AppContext, AppServices } from '@sora-monitor/core';
-import { appRouter } from '@sora-monitor/core';
+import { appRouter, SSE_PING_INTERVAL_MS } from '@sora-monitor/core';
 import { MAX_BATCH_SIZE, REFERENCE_IMAGE_MAX_BASE64_LENGTH } from '@sora-monitor/core/domain';
 import { createSharedUserRecheck, rethrowDatabaseUnavailable, resolveRequestUser, toFetchHeaders } from '@sora-monitor/core/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -73,7 +73,8 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/trpc/')) route.bodyLimit = TRPC_BODY_LIMIT;
   });
-  const recheckUser = createSharedUserRecheck(services.auth);
+  // Open streams check their session once per ping interval; one answer per check instant is all they share.
+  const recheckUser = createSharedUserRecheck(services.auth, SSE_PING_INTERVAL_MS);
   const createContext = async (req: FastifyRequest): Promise<AppContext> => {
     const headers = toFetchHeaders(req.headers);
     return {
@@ -82,7 +83,7 @@ export async function buildApp({ logger, webDistDir, services, registry, role = 
       requestId: req.id,
       // Context creation runs before the procedures' error mapping: a database outage is a 503 here too.
       user: await resolveRequestUser(services.auth, headers).catch(rethrowDatabaseUnavailable),
-      reauthenticate: () => recheckUser(headers),
+      reauthenticate: (checkAt) => recheckUser(headers, checkAt),
       logger: logger.child({ reqId: req.id }),
     };
   };

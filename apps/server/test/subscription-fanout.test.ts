@@ -103,9 +103,9 @@ describe('sora.onUpdate over HTTP, many streams of one user', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const calls = lookups.mock.calls.length;
       lookups.mockRestore();
-      // Streams of one session check together and share the lookup (one per stream before: 20).
-      expect(calls).toBeGreaterThanOrEqual(1);
-      expect(calls).toBeLessThanOrEqual(2);
+      // Streams of one session check for the same instant and share its one lookup (one per stream before: 20; two or
+      // three while only a lookup still running was shared and the streams' timers fired spread over a busy loop).
+      expect(calls).toBe(1);
       expect(streams.every((stream) => !stream.text().includes('serialized-error'))).toBe(true);
       // Idle streams are pinged (a proxy would close them, the client would reconnect).
       await waitUntil(async () => streams.every((stream) => stream.text().includes('event: ping\n')), (all) => all, {

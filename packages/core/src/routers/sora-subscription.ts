@@ -28,9 +28,9 @@ function sessionCheckClock(userId: string): (nowMs: number) => number {
   return (nowMs) => (Math.floor((nowMs - phaseMs) / SESSION_RECHECK_MS) + 1) * SESSION_RECHECK_MS + phaseMs;
 }
 
-async function assertStillSignedIn(ctx: Pick<AppContext, 'reauthenticate'>, userId: string): Promise<void> {
+async function assertStillSignedIn(ctx: Pick<AppContext, 'reauthenticate'>, userId: string, checkAt: number): Promise<void> {
   // A failed lookup (the database away: better-auth then throws without the cause) is no evidence of a sign-out.
-  const current = await ctx.reauthenticate().catch(() => undefined);
+  const current = await ctx.reauthenticate(checkAt).catch(() => undefined);
   if (current === undefined) return;
   if (current?.id !== userId) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again to keep following updates.' });
@@ -125,7 +125,7 @@ export const onUpdateProcedure = protectedProcedure
           const untilSessionCheck = Math.max(0, sessionCheckAt - Date.now());
           if (page.events.length < CHANGE_PAGE_SIZE) await changes.wait(signal, untilSessionCheck, direct);
           if (!signal?.aborted && Date.now() >= sessionCheckAt - TIMER_SLACK_MS) {
-            await assertStillSignedIn(ctx, userId);
+            await assertStillSignedIn(ctx, userId, sessionCheckAt);
             sessionCheckAt = nextSessionCheckAfter(Date.now() + TIMER_SLACK_MS);
           }
         } catch (error) {

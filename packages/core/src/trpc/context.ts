@@ -52,9 +52,10 @@ export interface AppContext extends AppServices {
   requestId?: string;
   /**
    * Resolves the request's credentials again (session cookie or API token), so a long-lived subscription notices a
-   * sign-out or a revoked token and ends instead of streaming on.
+   * sign-out or a revoked token and ends instead of streaming on. `checkAt` is the instant the check is due on the
+   * streams' shared clock: checks of the same credentials for the same instant may share one answer.
    */
-  reauthenticate: () => Promise<RequestUser | null>;
+  reauthenticate: (checkAt: number) => Promise<RequestUser | null>;
   /**
    * Set when the request's stream can be written to directly (an SSE response): takes one message of a subscription
    * (what its generator would yield), returns false while the client is not reading. Lets an open stream be handed
