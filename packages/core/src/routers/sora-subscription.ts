@@ -28,7 +28,11 @@ function sessionCheckClock(userId: string): (nowMs: number) => number {
   return (nowMs) => (Math.floor((nowMs - phaseMs) / SESSION_RECHECK_MS) + 1) * SESSION_RECHECK_MS + phaseMs;
 }
 
-async function assertStillSignedIn(ctx: Pick<AppContext, 'reauthenticate'>, userId: string, checkAt: number): Promise<void> {
+async function assertStillSignedIn(
+  ctx: Pick<AppContext, 'reauthenticate'>,
+  userId: string,
+  checkAt: number,
+): Promise<void> {
   // A failed lookup (the database away: better-auth then throws without the cause) is no evidence of a sign-out.
   const current = await ctx.reauthenticate(checkAt).catch(() => undefined);
   if (current === undefined) return;
