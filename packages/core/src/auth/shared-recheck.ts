@@ -5,7 +5,6 @@ import { resolveRequestUser, type RequestUser } from './resolve-request-user';
 interface SharedCheck {
   checkAt: number;
   answer: Promise<RequestUser | null>;
-  forget: NodeJS.Timeout;
 }
 
 /**
@@ -25,12 +24,12 @@ export function createSharedUserRecheck(
     const shared = checks.get(credentials);
     // A stream late for an earlier instant takes the newer answer: it is at least as fresh as the one it was due.
     if (shared && shared.checkAt >= checkAt) return shared.answer;
-    if (shared) clearTimeout(shared.forget);
     const answer = resolveRequestUser(auth, headers);
-    const forget = setTimeout(() => {
+    checks.set(credentials, { checkAt, answer });
+    // Forgotten unless a newer check replaced it meanwhile: closed streams leave nothing behind.
+    setTimeout(() => {
       if (checks.get(credentials)?.answer === answer) checks.delete(credentials);
     }, keepMs).unref();
-    checks.set(credentials, { checkAt, answer, forget });
     return answer;
   };
 }
