@@ -43,6 +43,8 @@ export default defineConfig({
     sequence: { sequencer: ProjectOrder },
     // Bundles the server once for the tests that start server processes (scripts/server-bundle.mjs).
     globalSetup: ['./scripts/vitest-global-setup.mjs'],
+    // Measures each file's CPU in its worker (`fileCpu` in .vitest-results/vitest-<label>.json).
+    setupFiles: ['./scripts/vitest-file-cpu.ts'],
     // A limit for a hung test, not a speed goal: tests that start a server creating a PGlite database took 10–21 s in
     // full runs here, and over 30 s once in CI's Node 24 pass, which shares two cores with the quick benchmarks.
     testTimeout: 60_000,

@@ -9,6 +9,7 @@ export default class CountReporter {
     const projects = {};
     const failures = [];
     const durations = [];
+    const cpu = [];
     const firstLine = (errors) => String(errors?.[0]?.message ?? '').split('\n')[0].slice(0, 200);
     const tally = (name) => (projects[name] ??= { passed: 0, failed: 0, skipped: 0, files: 0 });
     for (const module of testModules) {
@@ -16,6 +17,8 @@ export default class CountReporter {
       counts.files += 1;
       const file = `${module.project.name} ${module.moduleId.replace(process.cwd() + '/', '')}`;
       durations.push({ file, ms: Math.round(module.diagnostic().duration) });
+      const { workerCpuMs, childCpuMs } = module.meta();
+      if (workerCpuMs !== undefined) cpu.push({ file, ms: workerCpuMs + (childCpuMs ?? 0), workerMs: workerCpuMs, childrenMs: childCpuMs });
       let tests = 0;
       for (const test of module.children.allTests()) {
         tests += 1;
@@ -42,6 +45,6 @@ export default class CountReporter {
       }
     }
     const countsFile = process.env.VITEST_COUNTS_FILE;
-    if (countsFile) writeFileSync(countsFile, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length, fileDurations: durations.sort((a, b) => b.ms - a.ms) }, null, 2));
+    if (countsFile) writeFileSync(countsFile, JSON.stringify({ projects, failures, unhandledErrors: unhandledErrors.length, fileDurations: durations.sort((a, b) => b.ms - a.ms), fileCpu: cpu.sort((a, b) => b.ms - a.ms) }, null, 2));
   }
 }
