@@ -11,6 +11,7 @@ import net from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
 import { bundleServerForRun } from './server-bundle.mjs';
+import { useRunTempDir } from './test-temp-dir.mjs';
 
 const projectsArg = process.argv.find((arg) => arg.startsWith('--projects='));
 const vitestOnly = projectsArg !== undefined;
@@ -21,6 +22,8 @@ mkdirSync(resultsDir, { recursive: true });
 const testNode = process.env.TEST_NODE ?? process.execPath;
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const started = Date.now();
+// One temporary directory for everything this run's tests and servers make (vitest's and Playwright's), removed at the end.
+const runTemp = useRunTempDir();
 const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
 
 const steps = [];
@@ -165,6 +168,7 @@ if (!vitestOnly) {
 }
 
 serverBundle.remove();
+runTemp.remove();
 
 const passed = steps.reduce((sum, step) => sum + step.passed, 0);
 const failed = steps.reduce((sum, step) => sum + step.failed, 0);

@@ -53,8 +53,13 @@ function writeAtomically(file: string, bytes: Buffer): void {
   fs.renameSync(partial, file);
 }
 
+/** Where templates are kept between runs: a test run points TMPDIR at its own directory and names this one. */
+function cacheDir(): string {
+  return process.env.SORA_TEST_CACHE_DIR || os.tmpdir();
+}
+
 function templatePath(): string {
-  return path.join(os.tmpdir(), `${FILE_PREFIX}${templateKey()}.tar`);
+  return path.join(cacheDir(), `${FILE_PREFIX}${templateKey()}.tar`);
 }
 
 async function loadOrBuild(): Promise<Blob> {
@@ -96,8 +101,8 @@ function readIfExists(file: string): Buffer | null {
  */
 function removeOutdatedTemplates(current: string): void {
   const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    const file = path.join(os.tmpdir(), name);
+  for (const name of fs.readdirSync(cacheDir())) {
+    const file = path.join(cacheDir(), name);
     if (!name.startsWith(FILE_PREFIX) || !name.endsWith('.tar') || file === current) continue;
     try {
       if (fs.statSync(file).atimeMs < dayAgo) fs.rmSync(file, { force: true });
