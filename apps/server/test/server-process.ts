@@ -43,8 +43,8 @@ export function spawnServer(
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: '0',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sora-server-test-')),
       ...env,
+      DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'sora-server-test-')),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
