@@ -26,11 +26,13 @@ function asOutermostRun<T>(fn: () => T): T {
 }
 
 describe('the test run temporary directory', () => {
-  it('is where this run makes its temporary files, inside the system one, and holds no PGlite template', async () => {
+  it('is where this run makes its temporary files, and holds no PGlite template', async () => {
     const runDir = process.env.SORA_TEST_RUN_DIR;
     expect(runDir).toBeTruthy();
     expect(tmpdir()).toBe(runDir);
-    expect(path.dirname(runDir!)).toBe(process.env.SORA_TEST_CACHE_DIR);
+    expect(path.basename(runDir!)).toMatch(/^sora-monitor-test-run-/);
+    expect(process.env.SORA_TEST_CACHE_DIR).toBeTruthy();
+    expect(process.env.SORA_TEST_CACHE_DIR).not.toBe(runDir);
 
     // A server's data directory extracted from the template lands in the run's directory; the template does not.
     const pgdata = path.join(tmpdir(), `template-check-${process.pid}`, 'pglite');
