@@ -41,7 +41,8 @@ export default defineConfig({
     isolate: false,
     maxWorkers,
     sequence: { sequencer: ProjectOrder },
-    // Bundles the server once for the tests that start server processes (scripts/server-bundle.mjs).
+    // One temporary directory for the run, removed at its end, and one bundle of the server for the tests that start
+    // server processes (scripts/vitest-global-setup.mjs).
     globalSetup: ['./scripts/vitest-global-setup.mjs'],
     // Measures each file's CPU in its worker (`fileCpu` in .vitest-results/vitest-<label>.json).
     setupFiles: ['./scripts/vitest-file-cpu.ts'],
